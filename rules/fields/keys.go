@@ -1,0 +1,152 @@
+package fields
+
+// Attribute keys. OpenTelemetry semantic-convention names are used wherever a
+// convention exists; everything else lives under the "vigil." namespace and is
+// named after the Falco field it carries. The syscall receiver's README lists
+// which of these it writes, and on which events.
+
+var slots int
+
+func rec(name string) Key { k := Key{Name: name, Slot: slots}; slots++; return k }
+func res(name string) Key { k := Key{Name: name, Resource: true, Slot: slots}; slots++; return k }
+
+// prefix keys are never looked up whole, so they take no cache slot.
+func recPrefix(name string) Key { return Key{Name: name, Slot: -1} }
+func resPrefix(name string) Key { return Key{Name: name, Resource: true, Slot: -1} }
+
+// NumSlots is the number of distinct cacheable keys, for Event implementations
+// that keep a per-event lookup cache indexed by Key.Slot.
+func NumSlots() int { return slots }
+
+// Event identity and syscall result.
+var (
+	KeyEvtType     = rec("vigil.evt.type")          // syscall name: "openat"
+	KeyEvtNum      = rec("vigil.evt.num")           // per-collector sequence number, from 1
+	KeyEvtCPU      = rec("vigil.evt.cpu")           // CPU the event was captured on
+	KeyEvtRawRes   = rec("vigil.evt.rawres")        // syscall return value
+	KeyEvtBuffer   = rec("vigil.evt.buffer")        // I/O payload, only when a rule asks for it
+	KeyEvtArg      = recPrefix("vigil.evt.arg.")    // + param name: rendered text ("O_RDONLY|O_CLOEXEC")
+	KeyEvtRawArg   = recPrefix("vigil.evt.rawarg.") // + param name: raw integer value
+	KeyOpenFlags   = rec("vigil.evt.rawarg.flags")  // raw open(2) flags, for evt.is_open_*
+	KeyOpenMode    = rec("vigil.evt.rawarg.mode")   // raw open(2) mode, for evt.is_open_exec
+	KeyOpenCreated = rec("vigil.evt.open_created")  // the open created the file (O_CREAT and it did not exist)
+)
+
+// Process (the thread that made the syscall) and its ancestry.
+var (
+	KeyProcPID         = rec("process.pid")
+	KeyProcVPID        = rec("process.vpid")
+	KeyThreadTID       = rec("thread.id")
+	KeyThreadVTID      = rec("vigil.thread.vtid")
+	KeyProcPPID        = rec("process.parent_pid")
+	KeyProcName        = rec("process.executable.name") // Falco proc.name: the task comm
+	KeyProcExe         = rec("process.command")         // argv[0]
+	KeyProcExePath     = rec("process.executable.path")
+	KeyProcCmdline     = rec("process.command_line") // comm + " " + args, as Falco builds it
+	KeyProcArgs        = rec("process.command_args") // argv, including argv[0]
+	KeyProcCwd         = rec("process.working_directory")
+	KeyProcTTY         = rec("vigil.proc.tty")      // encoded dev_t of the controlling tty, 0 = none
+	KeyProcInteractive = rec("process.interactive") // has a controlling tty
+	KeyProcSID         = rec("process.session_leader.pid")
+	KeyProcSName       = rec("vigil.proc.sname")
+	KeyProcPGID        = rec("process.group_leader.pid")
+	KeyProcVPGID       = rec("vigil.proc.vpgid")
+	KeyProcStartTime   = rec("vigil.proc.start_ts") // process start, ns since epoch
+	KeyProcEnv         = recPrefix("process.environment_variable.")
+	KeyProcExeIno      = rec("vigil.proc.exe_ino")
+	KeyProcExeCtime    = rec("vigil.proc.exe_ino.ctime")
+	KeyProcExeMtime    = rec("vigil.proc.exe_ino.mtime")
+	KeyProcExeWritable = rec("vigil.proc.is_exe_writable")
+	KeyProcExeUpper    = rec("vigil.proc.is_exe_upper_layer")
+	KeyProcExeMemfd    = rec("vigil.proc.is_exe_from_memfd")
+	KeyCapPermitted    = rec("vigil.thread.cap_permitted")
+	KeyCapEffective    = rec("vigil.thread.cap_effective")
+	KeyCapInheritable  = rec("vigil.thread.cap_inheritable")
+
+	// Ancestors, nearest first: element 0 is the parent, 1 the grandparent.
+	KeyAncNames    = rec("vigil.proc.anames")
+	KeyAncPIDs     = rec("vigil.proc.apids")
+	KeyAncExes     = rec("vigil.proc.aexes")
+	KeyAncExePaths = rec("vigil.proc.aexepaths")
+	KeyAncCmdlines = rec("vigil.proc.acmdlines")
+)
+
+// User and group of the process.
+var (
+	KeyUserUID       = rec("process.user.id") // effective uid
+	KeyUserName      = rec("process.user.name")
+	KeyUserHome      = rec("vigil.user.homedir")
+	KeyUserShell     = rec("vigil.user.shell")
+	KeyUserLoginUID  = rec("vigil.user.loginuid") // -1 when unset
+	KeyUserLoginName = rec("vigil.user.loginname")
+	KeyGroupGID      = rec("vigil.group.gid")
+	KeyGroupName     = rec("vigil.group.name")
+)
+
+// The file descriptor the event operates on.
+var (
+	KeyFDNum         = rec("vigil.fd.num")
+	KeyFDType        = rec("vigil.fd.type") // file, directory, ipv4, ipv6, unix, pipe, event, signalfd, eventpoll, inotify, timerfd, netlink, bpf, userfaultfd, io_uring, memfd
+	KeyFilePath      = rec("file.path")     // absolute path, for file and directory fds
+	KeyFDName        = rec("vigil.fd.name") // name of a non-file fd: socket tuple, unix path, pipe:[ino]
+	KeyFDNameRaw     = rec("vigil.fd.nameraw")
+	KeyFDNameChanged = rec("vigil.fd.name_changed")
+	KeyFDConnected   = rec("vigil.fd.connected")
+	KeyFDIsServer    = rec("vigil.fd.is_server")
+	KeyFDDev         = rec("vigil.fd.dev")
+	KeyFDIno         = rec("vigil.fd.ino")
+	KeyL4Proto       = rec("network.transport") // tcp, udp, icmp, raw
+	KeyClientAddr    = rec("client.address")
+	KeyClientPort    = rec("client.port")
+	KeyServerAddr    = rec("server.address")
+	KeyServerPort    = rec("server.port")
+	KeyLocalAddr     = rec("network.local.address")
+	KeyLocalPort     = rec("network.local.port")
+	KeyPeerAddr      = rec("network.peer.address")
+	KeyPeerPort      = rec("network.peer.port")
+	KeyClientName    = rec("vigil.fd.cip.name")
+	KeyServerName    = rec("vigil.fd.sip.name")
+	KeyLocalName     = rec("vigil.fd.lip.name")
+	KeyPeerName      = rec("vigil.fd.rip.name")
+)
+
+// Resource: host, container and Kubernetes identity. container.id is the full
+// 64-hex id the receiver reads from the cgroup path; the k8s.* and
+// container.image.* keys are the ones the contrib k8s_attributes processor
+// writes.
+var (
+	KeyHostName            = res("host.name")
+	KeyContainerID         = res("container.id")
+	KeyContainerName       = res("container.name")
+	KeyK8sContainer        = res("k8s.container.name")
+	KeyContainerRuntime    = res("container.runtime.name")
+	KeyImageName           = res("container.image.name")
+	KeyImageTag            = res("container.image.tag")
+	KeyImageID             = res("container.image.id")
+	KeyImageDigest         = res("vigil.container.image.digest")
+	KeyContainerPriv       = res("vigil.container.privileged")
+	KeyContainerStart      = res("vigil.container.start_ts")
+	KeyContainerIP         = res("vigil.container.ip")
+	KeyContainerCNI        = res("vigil.container.cni.json")
+	KeyContainerHostPID    = res("vigil.container.host_pid")
+	KeyContainerHostNet    = res("vigil.container.host_network")
+	KeyContainerHostIPC    = res("vigil.container.host_ipc")
+	KeyContainerMounts     = res("vigil.container.mounts")      // "source:dest:mode:rdwr:propagation" per mount
+	KeyContainerMountDests = res("vigil.container.mount.dests") // destinations, same order as mounts
+	KeyContainerLabel      = resPrefix("container.label.")
+	KeyPodName             = res("k8s.pod.name")
+	KeyPodUID              = res("k8s.pod.uid")
+	KeyPodIP               = res("k8s.pod.ip")
+	KeyPodSandboxID        = res("vigil.k8s.pod.sandbox_id")
+	KeyPodCNI              = res("vigil.k8s.pod.cni.json")
+	KeyPodLabel            = resPrefix("k8s.pod.labels.")
+	KeyNamespaceName       = res("k8s.namespace.name")
+	KeyNamespaceUID        = res("vigil.k8s.namespace.uid")
+	KeyNamespaceLabel      = resPrefix("k8s.namespace.labels.")
+	KeyDeploymentName      = res("k8s.deployment.name")
+	KeyDeploymentUID       = res("k8s.deployment.uid")
+	KeyReplicaSetName      = res("k8s.replicaset.name")
+	KeyReplicaSetUID       = res("k8s.replicaset.uid")
+	KeyServiceName         = res("vigil.k8s.service.name")
+	KeyNodeName            = res("k8s.node.name")
+)
