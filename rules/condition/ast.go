@@ -66,14 +66,24 @@ type FieldRef struct {
 
 // Transform is a transformer call: tolower(proc.name), join(",", (a, b)).
 // Args holds fields, nested transforms, *Literal (quoted strings and numbers)
-// and *List (a parenthesised argument list). Index is an optional trailing
-// [ARG].
+// and *ArgList (a parenthesised argument list). The single-argument
+// transformers (tolower toupper b64 basename len) always have exactly one
+// *FieldRef or *Transform; join and getopt have two arguments, concat two or
+// more. Index is an optional trailing [ARG].
 type Transform struct {
 	At       Pos
 	Name     Transformer
 	Args     []Operand
 	Index    string
 	HasIndex bool
+}
+
+// ArgList is a parenthesised argument of join, concat or getopt:
+// the (proc.name, proc.pname) in join(",", (proc.name, proc.pname)). Items
+// are fields, transforms and *Literal; lists do not nest.
+type ArgList struct {
+	At    Pos
+	Items []Operand
 }
 
 // Value is the right side of a check.
@@ -125,10 +135,12 @@ func (o *FieldRef) Position() Pos  { return o.At }
 func (o *Transform) Position() Pos { return o.At }
 func (o *Literal) Position() Pos   { return o.At }
 func (o *List) Position() Pos      { return o.At }
+func (o *ArgList) Position() Pos   { return o.At }
 func (*FieldRef) operand()         {}
 func (*Transform) operand()        {}
 func (*Literal) operand()          {}
 func (*List) operand()             {}
+func (*ArgList) operand()          {}
 
 func (v *FieldValue) Position() Pos     { return v.At }
 func (v *TransformValue) Position() Pos { return v.At }
