@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR Apache-2.0) */
+/*
+ * Wire format between the probe and the receiver. Every record starts with
+ * struct vg_hdr and is followed by sections (struct vg_sec + payload). The Go
+ * decoder in receiver/syscallreceiver/internal/event mirrors these numbers;
+ * change both together.
+ */
+#ifndef VIGIL_EVENT_H
+#define VIGIL_EVENT_H
+
+#define VG_MAX_SYSCALLS 512
+
+/* Record kinds beyond syscall numbers. */
+#define VG_KIND_FORK 1000
+#define VG_KIND_EXEC 1001
+#define VG_KIND_EXIT 1002
+#define VG_KIND_CGROUP 1003
+
+/* How the probe reads one syscall argument (syscall_spec.kind[i]). */
+#define VG_ARG_NONE 0
+#define VG_ARG_STR 1        /* user NUL-terminated string (a path) */
+#define VG_ARG_SOCKADDR 2   /* user sockaddr, its length in the next argument */
+#define VG_ARG_MSGHDR 3     /* user msghdr: its msg_name */
+#define VG_ARG_ARGV 4       /* user char ** (execve argv when execve failed) */
+#define VG_ARG_INTPAIR 5    /* user int[2] (pipe fds) */
+#define VG_ARG_OPENHOW 6    /* user struct open_how (openat2) */
+#define VG_ARG_SOCKADDR_OUT 7 /* user sockaddr written by the call, length at *next argument */
+
+/* Where the fd the event operates on comes from (syscall_spec.fd_src). */
+#define VG_FD_NONE 0
+/* 1..6: argument index + 1 */
+#define VG_FD_RET 7
+
+/* Section types. */
+#define VG_SEC_STR 1        /* arg = argument index; user string */
+#define VG_SEC_SOCKADDR 2   /* arg = argument index; raw sockaddr */
+#define VG_SEC_FD 3         /* arg = argument index or 7 (return value); struct vg_fd */
+#define VG_SEC_ARGV 4       /* NUL-separated arguments */
+#define VG_SEC_ENV 5        /* NUL-separated environment */
+#define VG_SEC_EXE 6        /* path of the executable, components leaf first, NUL-terminated each */
+#define VG_SEC_CWD 7        /* working directory, same encoding */
+#define VG_SEC_CGROUP 8     /* arg = hierarchy (VG_CG_*); cgroup path, same encoding */
+#define VG_SEC_PROC 9       /* struct vg_proc */
+#define VG_SEC_INTPAIR 10   /* two s32 */
+#define VG_SEC_FILENAME 11  /* exec: path the program was started by */
+#define VG_SEC_UNIX_LOCAL 12 /* unix socket: own address (sun_path bytes) */
+#define VG_SEC_UNIX_PEER 13  /* unix socket: peer address */
+#define VG_SEC_DNAME 14     /* fd's dentry name (anon inodes: "[eventfd]") */
+#define VG_SEC_OPENHOW 15   /* three u64: flags, mode, resolve */
+#define VG_SEC_FDPATH 16    /* arg as VG_SEC_FD; path of a file fd, same encoding as VG_SEC_EXE */
+
+#define VG_CG_DFL 0 /* cgroup v2 (the default hierarchy) */
+#define VG_CG_CPU 1 /* v1 cpu controller's hierarchy */
+#define VG_CG_PIDS 2 /* v1 pids controller's hierarchy */
+#define VG_CG_MEM 3 /* v1 memory controller's hierarchy */
+#define VG_CG_MOVED 4 /* cgroup_attach_task: the destination cgroup */
+
+struct vg_hdr {
+	__u64 ts;      /* bpf_ktime_get_boot_ns */
+	__s64 ret;     /* syscall return value */
+	__u64 args[6]; /* raw syscall arguments */
+	__u32 tgid;
+	__u32 tid;
+	__u16 kind; /* syscall number or VG_KIND_* */
+	__u16 cpu;
+	__u32 len; /* whole record, header included */
+};
+
+struct vg_sec {
+	__u16 len; /* payload bytes */
+	__u8 type;
+	__u8 arg;
+};
+
+struct vg_fd {
+	__s32 fd;
+	__u32 mode; /* inode i_mode */
+	__u64 ino;
+	__u32 dev;
+	__u16 family;
+	__u16 sotype;
+	__u16 proto;
+	__u16 lport;
+	__u16 rport;
+	__u16 state; /* sk_state */
+	__u8 laddr[16];
+	__u8 raddr[16];
+	__u32 flags; /* file f_flags */
+	__u32 pad;
+};
+
+#define VG_PROC_UPPER 1  /* executable lives in an overlayfs upper layer */
+#define VG_PROC_THREAD 2 /* fork: the child is a thread */
+
+struct vg_proc {
+	__u32 pid;
+	__u32 tid;
+	__u32 ppid;
+	__u32 vpid;
+	__u32 vtid;
+	__u32 uid;
+	__u32 gid;
+	__u32 euid;
+	__u32 egid;
+	__u32 loginuid;
+	__u32 sid;
+	__u32 pgid;
+	__u32 vpgid;
+	__u32 tty_major;
+	__u32 tty_minor;
+	__u32 flags;
+	__u64 start_boot_ns;
+	__u64 exe_ino;
+	__u64 cap_eff;
+	__u64 cap_prm;
+	__u64 cap_inh;
+	__u64 clone_flags;
+	char comm[16];
+};
+
+#endif

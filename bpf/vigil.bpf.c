@@ -1,0 +1,708 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR Apache-2.0)
+/*
+ * Vigil syscall probe.
+ *
+ * One tp_btf program on sys_exit captures every enabled syscall. What it reads
+ * for each syscall is data, not code: syscall_spec (filled by the receiver from
+ * its syscall table) says which arguments are user strings, socket addresses
+ * and so on, and which fd the event operates on. One verified program then
+ * serves every syscall, and adding a syscall needs no new kernel code.
+ * Arguments are read at exit, from the saved user registers: they are intact
+ * there for every syscall we decode except a successful execve, whose state
+ * the sched_process_exec program reads from the new image instead. No enter
+ * hook is therefore needed.
+ *
+ * sched_process_fork/exec/exit feed the receiver's process table, including
+ * the cgroup paths read right here so that short-lived processes get their
+ * container id.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+#include "event.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+#define HALF (1u << 15)
+#define MASK (HALF - 1)
+
+/* v & mask, computed at run time: clang drops a plain mask it can prove
+ * redundant, and the verifier then sees an unbounded offset. */
+#define BOUNDED(v, mask) ({ __u64 __b = (v); asm volatile("%0 &= " #mask : "+r"(__b)); __b; })
+
+#define SCRATCH_SIZE (HALF * 2)
+#define MAX_STR 4096u
+#define MAX_NAME 256u
+#define MAX_DEPTH 48
+#define MAX_ARGV 32
+#define HDR_SIZE sizeof(struct vg_hdr)
+#define SEC_SIZE sizeof(struct vg_sec)
+
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
+#define AF_UNIX 1
+#define AF_INET 2
+#define AF_INET6 10
+#define OVERLAYFS_SUPER_MAGIC 0x794c7630
+
+/* Set by the receiver before load. */
+volatile const __u32 self_tgid = 0;
+volatile const __u32 cpus_per_ring = 1;
+volatile const __u32 capture_env = 1;
+
+struct spec {
+	__u8 kind[6];
+	__u8 fd_src;
+	__u8 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VG_MAX_SYSCALLS);
+	__type(key, __u32);
+	__type(value, __u32);
+} syscall_on SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VG_MAX_SYSCALLS);
+	__type(key, __u32);
+	__type(value, struct spec);
+} syscall_spec SEC(".maps");
+
+/* The slack past SCRATCH_SIZE lets writes at a masked offset below
+ * SCRATCH_SIZE run their full length without the verifier seeing an overflow. */
+struct scratch_buf {
+	__u8 b[SCRATCH_SIZE + 2 * MAX_NAME];
+};
+
+/* One scratch buffer per CPU (a plain array: per-CPU arrays cap values at
+ * 32 KiB). max_entries is set to the number of possible CPUs at load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch_buf);
+} scratch SEC(".maps");
+
+/* Failed ring-buffer writes, per CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
+struct ring {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+};
+
+/* Ring buffers, one per group of cpus_per_ring CPUs; sizes set at load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct ring);
+} rings SEC(".maps");
+
+/* kernfs_node.parent became __parent in 6.15. */
+struct kernfs_node___old {
+	struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+/* task_struct.start_boottime was real_start_time before 5.5. */
+struct task_struct___old {
+	__u64 real_start_time;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct scratch_buf *get_scratch(__u32 cpu)
+{
+	return bpf_map_lookup_elem(&scratch, &cpu);
+}
+
+/* Helpers marked GLOBAL are BPF global functions: the verifier checks each
+ * once, on its own, instead of once per call site and loop iteration, which
+ * keeps the programs far below the verifier's instruction budget. Their
+ * pointer arguments are the scratch buffer (checked for NULL) and kernel
+ * addresses passed as integers. */
+#define GLOBAL __attribute__((noinline))
+
+/* A BTF-typed pointer as a plain number, for a global function argument. */
+static __always_inline __u64 addr_of(const void *p)
+{
+	__u64 v = 0;
+	bpf_probe_read_kernel(&v, sizeof(v), &p);
+	return v;
+}
+
+static __always_inline void emit(__u8 *buf, __u32 len, __u32 cpu)
+{
+	__u32 ring = cpu / (cpus_per_ring ? cpus_per_ring : 1);
+	void *rb = bpf_map_lookup_elem(&rings, &ring);
+	/* every record is shorter than HALF + MAX_STR; the mask only tells
+	 * the verifier so */
+	len &= SCRATCH_SIZE - 1;
+	if (!rb || bpf_ringbuf_output(rb, buf, len, BPF_RB_NO_WAKEUP) != 0) {
+		__u32 zero = 0;
+		__u64 *d = bpf_map_lookup_elem(&drops, &zero);
+		if (d)
+			__sync_fetch_and_add(d, 1);
+	}
+}
+
+static __always_inline void sec_hdr(__u8 *buf, __u32 off, __u32 len, __u32 ta)
+{
+	struct vg_sec *s = (void *)&buf[BOUNDED(off, 0x7fff)];
+	s->len = len;
+	s->type = ta >> 8;
+	s->arg = ta & 0xff;
+}
+
+/* Section type and argument travel packed as (type << 8 | arg): global
+ * functions take at most five arguments. */
+#define TA(type, arg) (((type) << 8) | ((arg) & 0xff))
+
+/* Room for a section of up to MAX_STR bytes? Keeps every write in bounds. */
+#define ROOM(off) ((off) <= HALF - SEC_SIZE - MAX_STR - 8)
+
+GLOBAL __u32 sec_user_str(struct scratch_buf *sb, __u32 off, __u32 ta, __u64 uptr)
+{
+	if (!sb || !ROOM(off))
+		return off;
+	__u8 *buf = sb->b;
+	off = BOUNDED(off, 0x7fff);
+	long n = bpf_probe_read_user_str(&buf[off + SEC_SIZE], MAX_STR, (void *)uptr);
+	__u32 len = n > 0 ? n - 1 : 0;
+	sec_hdr(buf, off, len, ta);
+	return off + SEC_SIZE + len;
+}
+
+GLOBAL __u32 sec_kernel_str(struct scratch_buf *sb, __u32 off, __u32 ta, __u64 kptr)
+{
+	if (!sb || !ROOM(off))
+		return off;
+	__u8 *buf = sb->b;
+	off = BOUNDED(off, 0x7fff);
+	long n = bpf_probe_read_kernel_str(&buf[off + SEC_SIZE], MAX_STR, (void *)kptr);
+	__u32 len = n > 0 ? n - 1 : 0;
+	sec_hdr(buf, off, len, ta);
+	return off + SEC_SIZE + len;
+}
+
+GLOBAL __u32 sec_user_bytes(struct scratch_buf *sb, __u32 off, __u32 ta, __u64 uptr, __u32 len)
+{
+	if (!sb || !ROOM(off))
+		return off;
+	__u8 *buf = sb->b;
+	off = BOUNDED(off, 0x7fff);
+	if (len > 128)
+		len = 128;
+	len = BOUNDED(len, 0xff);
+	if (bpf_probe_read_user(&buf[off + SEC_SIZE], len, (void *)uptr) != 0)
+		len = 0;
+	sec_hdr(buf, off, len, ta);
+	return off + SEC_SIZE + len;
+}
+
+/* User memory range [start, end) (argv or environment of the current mm). */
+GLOBAL __u32 sec_user_range(struct scratch_buf *sb, __u32 off, __u32 ta, __u64 start, __u64 end)
+{
+	if (!sb || !ROOM(off))
+		return off;
+	__u8 *buf = sb->b;
+	off = BOUNDED(off, 0x7fff);
+	__u32 len = 0;
+	if (end > start) {
+		__u64 n = end - start;
+		if (n > MAX_STR - 1)
+			n = MAX_STR - 1;
+		len = n;
+		len = BOUNDED(len, 0xfff);
+		if (bpf_probe_read_user(&buf[off + SEC_SIZE], len, (void *)start) != 0)
+			len = 0;
+	}
+	sec_hdr(buf, off, len, ta);
+	return off + SEC_SIZE + len;
+}
+
+/* Path of a struct path, as NUL-terminated components leaf first, walking
+ * across mounts up to the root of the mount namespace. */
+GLOBAL __u32 sec_path(struct scratch_buf *sb, __u32 off, __u32 ta, __u64 pathp)
+{
+	if (!sb || !ROOM(off))
+		return off;
+	__u8 *buf = sb->b;
+	off = BOUNDED(off, 0x7fff);
+	const struct path *path = (void *)pathp;
+	struct dentry *d = BPF_CORE_READ(path, dentry);
+	struct vfsmount *vm = BPF_CORE_READ(path, mnt);
+	struct mount *m = container_of(vm, struct mount, mnt);
+	__u32 pos = off + SEC_SIZE;
+	for (int i = 0; i < MAX_DEPTH; i++) {
+		if (!d)
+			break;
+		struct dentry *root = BPF_CORE_READ(vm, mnt_root);
+		struct dentry *parent = BPF_CORE_READ(d, d_parent);
+		if (d == root || d == parent) {
+			struct mount *mp = BPF_CORE_READ(m, mnt_parent);
+			if (d != root || m == mp)
+				break;
+			d = BPF_CORE_READ(m, mnt_mountpoint);
+			m = mp;
+			vm = (struct vfsmount *)__builtin_preserve_access_index(&mp->mnt);
+			continue;
+		}
+		const unsigned char *name = BPF_CORE_READ(d, d_name.name);
+		if (pos - off > MAX_STR - MAX_NAME)
+			break;
+		__u32 p = pos;
+		if (p > SCRATCH_SIZE - MAX_NAME)
+			break;
+		long n = bpf_probe_read_kernel_str(&buf[BOUNDED(p, 0xffff)], MAX_NAME, name);
+		if (n <= 0)
+			break;
+		pos += n;
+		d = parent;
+	}
+	sec_hdr(buf, off, pos - off - SEC_SIZE, ta);
+	return pos;
+}
+
+static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
+{
+	if (bpf_core_field_exists(kn->__parent))
+		return BPF_CORE_READ(kn, __parent);
+	struct kernfs_node___old *o = (void *)kn;
+	if (bpf_core_field_exists(o->parent))
+		return BPF_CORE_READ(o, parent);
+	return 0;
+}
+
+GLOBAL __u32 sec_cgroup(struct scratch_buf *sb, __u32 off, __u32 arg, __u64 cgp)
+{
+	if (!sb || !ROOM(off) || !cgp)
+		return off;
+	__u8 *buf = sb->b;
+	off = BOUNDED(off, 0x7fff);
+	struct cgroup *cg = (void *)cgp;
+	struct kernfs_node *kn = BPF_CORE_READ(cg, kn);
+	__u32 pos = off + SEC_SIZE;
+	for (int i = 0; i < 16; i++) {
+		if (!kn)
+			break;
+		struct kernfs_node *parent = kn_parent(kn);
+		if (!parent)
+			break;
+		const char *name = BPF_CORE_READ(kn, name);
+		__u32 p = pos;
+		if (p > SCRATCH_SIZE - MAX_NAME || pos - off > MAX_STR - MAX_NAME)
+			break;
+		long n = bpf_probe_read_kernel_str(&buf[BOUNDED(p, 0xffff)], MAX_NAME, name);
+		if (n <= 0)
+			break;
+		pos += n;
+		kn = parent;
+	}
+	sec_hdr(buf, off, pos - off - SEC_SIZE, TA(VG_SEC_CGROUP, arg));
+	return pos;
+}
+
+static __always_inline __u64 subsys_cgroup(struct css_set *cs, int id)
+{
+	struct cgroup_subsys_state *css = 0;
+	bpf_probe_read_kernel(&css, sizeof(css), __builtin_preserve_access_index(&cs->subsys[id & 15]));
+	if (!css)
+		return 0;
+	return addr_of(BPF_CORE_READ(css, cgroup));
+}
+
+static __always_inline __u32 sec_cgroups(struct scratch_buf *sb, __u32 off, struct task_struct *t)
+{
+	struct css_set *cs = BPF_CORE_READ(t, cgroups);
+	off = sec_cgroup(sb, off, VG_CG_DFL, addr_of(BPF_CORE_READ(cs, dfl_cgrp)));
+	if (bpf_core_enum_value_exists(enum cgroup_subsys_id, cpu_cgrp_id))
+		off = sec_cgroup(sb, off, VG_CG_CPU, subsys_cgroup(cs, bpf_core_enum_value(enum cgroup_subsys_id, cpu_cgrp_id)));
+	if (bpf_core_enum_value_exists(enum cgroup_subsys_id, pids_cgrp_id))
+		off = sec_cgroup(sb, off, VG_CG_PIDS, subsys_cgroup(cs, bpf_core_enum_value(enum cgroup_subsys_id, pids_cgrp_id)));
+	if (bpf_core_enum_value_exists(enum cgroup_subsys_id, memory_cgrp_id))
+		off = sec_cgroup(sb, off, VG_CG_MEM, subsys_cgroup(cs, bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id)));
+	return off;
+}
+
+static __always_inline struct file *fd_file(struct task_struct *t, long fd)
+{
+	if (fd < 0)
+		return 0;
+	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	unsigned int max = BPF_CORE_READ(fdt, max_fds);
+	if ((unsigned long)fd >= max)
+		return 0;
+	struct file **arr = BPF_CORE_READ(fdt, fd);
+	struct file *f = 0;
+	bpf_probe_read_kernel(&f, sizeof(f), &arr[fd]);
+	return f;
+}
+
+GLOBAL __u32 sec_unix_addr(struct scratch_buf *sb, __u32 off, __u32 type, __u64 up)
+{
+	if (!sb || !ROOM(off) || !up)
+		return off;
+	__u8 *buf = sb->b;
+	struct unix_sock *u = (void *)up;
+	struct unix_address *a = BPF_CORE_READ(u, addr);
+	if (!a)
+		return off;
+	off = BOUNDED(off, 0x7fff);
+	int alen = BPF_CORE_READ(a, len);
+	__u32 len = alen > 2 ? alen - 2 : 0; /* minus sun_family */
+	if (len > 108)
+		len = 108;
+	len = BOUNDED(len, 0x7f);
+	if (bpf_probe_read_kernel(&buf[off + SEC_SIZE], len, __builtin_preserve_access_index(&a->name[0].sun_path)) != 0)
+		len = 0;
+	sec_hdr(buf, off, len, TA(type, 0));
+	return off + SEC_SIZE + len;
+}
+
+/* struct vg_fd for fd of the current task, plus its unix addresses or its
+ * dentry name for sockets and anonymous inodes. */
+GLOBAL __u32 sec_fd(struct scratch_buf *sb, __u32 off, __u32 arg, __s64 fd)
+{
+	if (!sb || !ROOM(off) || fd < 0)
+		return off;
+	__u8 *buf = sb->b;
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct file *f = fd_file(t, fd);
+	if (!f)
+		return off;
+	off = BOUNDED(off, 0x7fff);
+	struct vg_fd *o = (void *)&buf[off + SEC_SIZE];
+	__builtin_memset(o, 0, sizeof(*o));
+	o->fd = fd;
+	struct inode *ino = BPF_CORE_READ(f, f_inode);
+	o->mode = BPF_CORE_READ(ino, i_mode);
+	o->ino = BPF_CORE_READ(ino, i_ino);
+	o->dev = BPF_CORE_READ(ino, i_sb, s_dev);
+	o->flags = BPF_CORE_READ(f, f_flags);
+	__u32 mode = o->mode;
+	struct sock *sk = 0;
+	if ((mode & S_IFMT) == S_IFSOCK) {
+		struct socket *so = BPF_CORE_READ(f, private_data);
+		sk = BPF_CORE_READ(so, sk);
+		if (sk) {
+			o->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+			o->sotype = BPF_CORE_READ(sk, sk_type);
+			o->proto = BPF_CORE_READ(sk, sk_protocol);
+			o->state = BPF_CORE_READ(sk, __sk_common.skc_state);
+			o->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+			o->rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+			if (o->family == AF_INET) {
+				bpf_probe_read_kernel(o->laddr, 4, __builtin_preserve_access_index(&sk->__sk_common.skc_rcv_saddr));
+				bpf_probe_read_kernel(o->raddr, 4, __builtin_preserve_access_index(&sk->__sk_common.skc_daddr));
+			} else if (o->family == AF_INET6) {
+				bpf_probe_read_kernel(o->laddr, 16, __builtin_preserve_access_index(&sk->__sk_common.skc_v6_rcv_saddr));
+				bpf_probe_read_kernel(o->raddr, 16, __builtin_preserve_access_index(&sk->__sk_common.skc_v6_daddr));
+			}
+		}
+	}
+	sec_hdr(buf, off, sizeof(struct vg_fd), TA(VG_SEC_FD, arg));
+	off += SEC_SIZE + sizeof(struct vg_fd);
+	if (sk) {
+		__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+		if (family == AF_UNIX) {
+			struct unix_sock *u = (void *)sk;
+			off = sec_unix_addr(sb, off, VG_SEC_UNIX_LOCAL, addr_of(u));
+			struct sock *peer = BPF_CORE_READ(u, peer);
+			if (peer)
+				off = sec_unix_addr(sb, off, VG_SEC_UNIX_PEER, addr_of(peer));
+		}
+		return off;
+	}
+	if ((mode & S_IFMT) == 0) {
+		/* anonymous inode: its dentry says what it is */
+		off = sec_kernel_str(sb, off, TA(VG_SEC_DNAME, arg), addr_of(BPF_CORE_READ(f, f_path.dentry, d_name.name)));
+	}
+	return off;
+}
+
+static __always_inline __u32 pid_nr_at(struct pid *p, unsigned int level)
+{
+	if (!p)
+		return 0;
+	unsigned int pl = BPF_CORE_READ(p, level);
+	if (level > pl)
+		return 0;
+	struct upid u = {};
+	bpf_probe_read_kernel(&u, sizeof(u), __builtin_preserve_access_index(&p->numbers[level & 31]));
+	return u.nr;
+}
+
+GLOBAL __u32 sec_proc(struct scratch_buf *sb, __u32 off, __u64 tp)
+{
+	if (!sb || !ROOM(off) || !tp)
+		return off;
+	__u8 *buf = sb->b;
+	struct task_struct *t = (void *)tp;
+	off = BOUNDED(off, 0x7fff);
+	struct vg_proc *p = (void *)&buf[off + SEC_SIZE];
+	__builtin_memset(p, 0, sizeof(*p));
+	p->pid = BPF_CORE_READ(t, tgid);
+	p->tid = BPF_CORE_READ(t, pid);
+	p->ppid = BPF_CORE_READ(t, real_parent, tgid);
+	struct pid *tpid = BPF_CORE_READ(t, thread_pid);
+	unsigned int level = BPF_CORE_READ(tpid, level);
+	p->vtid = pid_nr_at(tpid, level);
+	p->vpid = pid_nr_at(BPF_CORE_READ(t, group_leader, thread_pid), level);
+	const struct cred *c = BPF_CORE_READ(t, cred);
+	p->uid = BPF_CORE_READ(c, uid.val);
+	p->gid = BPF_CORE_READ(c, gid.val);
+	p->euid = BPF_CORE_READ(c, euid.val);
+	p->egid = BPF_CORE_READ(c, egid.val);
+	bpf_probe_read_kernel(&p->cap_eff, 8, __builtin_preserve_access_index(&c->cap_effective));
+	bpf_probe_read_kernel(&p->cap_prm, 8, __builtin_preserve_access_index(&c->cap_permitted));
+	bpf_probe_read_kernel(&p->cap_inh, 8, __builtin_preserve_access_index(&c->cap_inheritable));
+	if (bpf_core_field_exists(t->loginuid))
+		p->loginuid = BPF_CORE_READ(t, loginuid.val);
+	else
+		p->loginuid = (__u32)-1;
+	struct signal_struct *sig = BPF_CORE_READ(t, signal);
+	struct pid *sid = 0, *pg = 0;
+	int sidt = bpf_core_enum_value(enum pid_type, PIDTYPE_SID);
+	int pgt = bpf_core_enum_value(enum pid_type, PIDTYPE_PGID);
+	bpf_probe_read_kernel(&sid, sizeof(sid), __builtin_preserve_access_index(&sig->pids[sidt & 3]));
+	bpf_probe_read_kernel(&pg, sizeof(pg), __builtin_preserve_access_index(&sig->pids[pgt & 3]));
+	p->sid = pid_nr_at(sid, 0);
+	p->pgid = pid_nr_at(pg, 0);
+	p->vpgid = pid_nr_at(pg, level);
+	struct tty_struct *tty = BPF_CORE_READ(sig, tty);
+	if (tty) {
+		p->tty_major = BPF_CORE_READ(tty, driver, major);
+		p->tty_minor = BPF_CORE_READ(tty, driver, minor_start) + BPF_CORE_READ(tty, index);
+	}
+	struct task_struct *leader = BPF_CORE_READ(t, group_leader);
+	if (bpf_core_field_exists(leader->start_boottime)) {
+		p->start_boot_ns = BPF_CORE_READ(leader, start_boottime);
+	} else {
+		struct task_struct___old *lo = (void *)leader;
+		p->start_boot_ns = BPF_CORE_READ(lo, real_start_time);
+	}
+	struct file *exe = BPF_CORE_READ(t, mm, exe_file);
+	if (exe) {
+		struct inode *ino = BPF_CORE_READ(exe, f_inode);
+		p->exe_ino = BPF_CORE_READ(ino, i_ino);
+		unsigned long magic = BPF_CORE_READ(ino, i_sb, s_magic);
+		if (magic == OVERLAYFS_SUPER_MAGIC) {
+			/* overlayfs embeds the vfs inode in struct ovl_inode, directly
+			 * followed by the upper dentry pointer: set when the file lives
+			 * in (was written to) the upper layer. */
+			void *upper = 0;
+			bpf_probe_read_kernel(&upper, sizeof(upper), (void *)ino + bpf_core_type_size(struct inode));
+			if (upper)
+				p->flags |= VG_PROC_UPPER;
+		}
+	}
+	bpf_probe_read_kernel_str(p->comm, sizeof(p->comm), __builtin_preserve_access_index(&t->comm));
+	sec_hdr(buf, off, sizeof(struct vg_proc), TA(VG_SEC_PROC, 0));
+	return off + SEC_SIZE + sizeof(struct vg_proc);
+}
+
+/* Failed execve: the caller's argv is still in its memory. */
+GLOBAL __u32 sec_user_argv(struct scratch_buf *sb, __u32 off, __u32 ta, __u64 uptr)
+{
+	if (!sb || !ROOM(off))
+		return off;
+	__u8 *buf = sb->b;
+	off = BOUNDED(off, 0x7fff);
+	__u32 pos = off + SEC_SIZE;
+	for (int j = 0; j < MAX_ARGV; j++) {
+		const char *a = 0;
+		if (bpf_probe_read_user(&a, sizeof(a), (const char **)uptr + j) != 0 || !a)
+			break;
+		__u32 p = pos;
+		if (p > SCRATCH_SIZE - MAX_NAME || pos - off > MAX_STR - MAX_NAME)
+			break;
+		long n = bpf_probe_read_user_str(&buf[BOUNDED(p, 0xffff)], MAX_NAME, a);
+		if (n <= 0)
+			break;
+		pos += n;
+	}
+	sec_hdr(buf, off, pos - off - SEC_SIZE, ta);
+	return pos;
+}
+
+static __always_inline struct vg_hdr *begin(struct scratch_buf *sb, __u16 kind, __u32 cpu)
+{
+	struct vg_hdr *h = (void *)sb->b;
+	__u64 id = bpf_get_current_pid_tgid();
+	h->ts = bpf_ktime_get_boot_ns();
+	h->tgid = id >> 32;
+	h->tid = (__u32)id;
+	h->kind = kind;
+	h->cpu = cpu;
+	h->ret = 0;
+	return h;
+}
+
+static __always_inline void finish(struct scratch_buf *sb, __u32 off, __u32 cpu)
+{
+	struct vg_hdr *h = (void *)sb->b;
+	h->len = off;
+	emit(sb->b, off, cpu);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	if ((id >> 32) == self_tgid)
+		return 0;
+	long nr = regs->orig_ax;
+	if (nr < 0 || nr >= VG_MAX_SYSCALLS)
+		return 0;
+	__u32 key = nr;
+	__u32 *on = bpf_map_lookup_elem(&syscall_on, &key);
+	if (!on || !*on)
+		return 0;
+	struct spec *sp = bpf_map_lookup_elem(&syscall_spec, &key);
+	if (!sp)
+		return 0;
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct scratch_buf *sb = get_scratch(cpu);
+	if (!sb)
+		return 0;
+	struct vg_hdr *h = begin(sb, key, cpu);
+	h->ret = ret;
+	h->args[0] = regs->di;
+	h->args[1] = regs->si;
+	h->args[2] = regs->dx;
+	h->args[3] = regs->r10;
+	h->args[4] = regs->r8;
+	h->args[5] = regs->r9;
+	__u32 off = HDR_SIZE;
+
+#pragma clang loop unroll(disable)
+	for (int i = 0; i < 6; i++) {
+		__u8 kind = sp->kind[i];
+		if (kind == VG_ARG_NONE)
+			continue;
+		__u64 uptr = h->args[i];
+		__u64 next = i < 5 ? h->args[i + 1] : 0;
+		if (kind == VG_ARG_STR) {
+			off = sec_user_str(sb, off, TA(VG_SEC_STR, i), uptr);
+		} else if (kind == VG_ARG_SOCKADDR) {
+			off = sec_user_bytes(sb, off, TA(VG_SEC_SOCKADDR, i), uptr, (__u32)next);
+		} else if (kind == VG_ARG_SOCKADDR_OUT) {
+			int alen = 0;
+			if (ret >= 0 && uptr && next && bpf_probe_read_user(&alen, sizeof(alen), (void *)next) == 0 && alen > 0)
+				off = sec_user_bytes(sb, off, TA(VG_SEC_SOCKADDR, i), uptr, alen);
+		} else if (kind == VG_ARG_MSGHDR) {
+			struct user_msghdr mh = {};
+			if (uptr && bpf_probe_read_user(&mh, sizeof(mh), (void *)uptr) == 0 && mh.msg_name && mh.msg_namelen > 0)
+				off = sec_user_bytes(sb, off, TA(VG_SEC_SOCKADDR, i), addr_of(mh.msg_name), mh.msg_namelen);
+		} else if (kind == VG_ARG_INTPAIR) {
+			if (ret >= 0)
+				off = sec_user_bytes(sb, off, TA(VG_SEC_INTPAIR, i), uptr, 8);
+		} else if (kind == VG_ARG_OPENHOW) {
+			off = sec_user_bytes(sb, off, TA(VG_SEC_OPENHOW, i), uptr, 24);
+		} else if (kind == VG_ARG_ARGV && ret < 0) {
+			off = sec_user_argv(sb, off, TA(VG_SEC_ARGV, i), uptr);
+		}
+	}
+	__u8 fs = sp->fd_src;
+	if (fs == VG_FD_RET) {
+		if (ret >= 0)
+			off = sec_fd(sb, off, VG_FD_RET, ret);
+	} else if (fs >= 1 && fs <= 6) {
+		off = sec_fd(sb, off, fs - 1, (int)h->args[(fs - 1) & 7]);
+	}
+	finish(sb, off, cpu);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 tgid = BPF_CORE_READ(child, tgid);
+	__u32 pid = BPF_CORE_READ(child, pid);
+	if (tgid != pid || tgid == self_tgid)
+		return 0; /* a new thread: the process table does not change */
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct scratch_buf *sb = get_scratch(cpu);
+	if (!sb)
+		return 0;
+	begin(sb, VG_KIND_FORK, cpu);
+	__u32 off = HDR_SIZE;
+	off = sec_proc(sb, off, addr_of(child));
+	off = sec_cgroups(sb, off, child);
+	finish(sb, off, cpu);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(sched_process_exec, struct task_struct *t, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u32 tgid = BPF_CORE_READ(t, tgid);
+	if (tgid == self_tgid)
+		return 0;
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct scratch_buf *sb = get_scratch(cpu);
+	if (!sb)
+		return 0;
+	begin(sb, VG_KIND_EXEC, cpu);
+	__u32 off = HDR_SIZE;
+	off = sec_proc(sb, off, addr_of(t));
+	struct mm_struct *mm = BPF_CORE_READ(t, mm);
+	off = sec_user_range(sb, off, TA(VG_SEC_ARGV, 0), BPF_CORE_READ(mm, arg_start), BPF_CORE_READ(mm, arg_end));
+	if (capture_env)
+		off = sec_user_range(sb, off, TA(VG_SEC_ENV, 0), BPF_CORE_READ(mm, env_start), BPF_CORE_READ(mm, env_end));
+	off = sec_kernel_str(sb, off, TA(VG_SEC_FILENAME, 0), addr_of(BPF_CORE_READ(bprm, filename)));
+	struct file *exe = BPF_CORE_READ(mm, exe_file);
+	if (exe)
+		off = sec_path(sb, off, TA(VG_SEC_EXE, 0), addr_of(__builtin_preserve_access_index(&exe->f_path)));
+	struct fs_struct *fs = BPF_CORE_READ(t, fs);
+	if (fs)
+		off = sec_path(sb, off, TA(VG_SEC_CWD, 0), addr_of(__builtin_preserve_access_index(&fs->pwd)));
+	off = sec_cgroups(sb, off, t);
+	finish(sb, off, cpu);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(sched_process_exit, struct task_struct *t)
+{
+	/* Only the last thread of a process ends it. */
+	if (BPF_CORE_READ(t, signal, live.counter) != 0)
+		return 0;
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct scratch_buf *sb = get_scratch(cpu);
+	if (!sb)
+		return 0;
+	begin(sb, VG_KIND_EXIT, cpu);
+	finish(sb, HDR_SIZE, cpu);
+	return 0;
+}
+
+SEC("tp_btf/cgroup_attach_task")
+int BPF_PROG(cgroup_attach_task, struct cgroup *dst, const char *path, struct task_struct *t, bool threadgroup)
+{
+	/* A process moved into another cgroup (how runtimes place a container's
+	 * first process): re-read its cgroups so its container id follows. */
+	__u32 tgid = BPF_CORE_READ(t, tgid);
+	if (tgid == self_tgid)
+		return 0;
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct scratch_buf *sb = get_scratch(cpu);
+	if (!sb)
+		return 0;
+	struct vg_hdr *h = begin(sb, VG_KIND_CGROUP, cpu);
+	h->tgid = tgid;
+	h->tid = BPF_CORE_READ(t, pid);
+	__u32 off = HDR_SIZE;
+	off = sec_cgroup(sb, off, VG_CG_MOVED, addr_of(dst));
+	off = sec_cgroups(sb, off, t);
+	finish(sb, off, cpu);
+	return 0;
+}

@@ -1,0 +1,217 @@
+//go:build amd64
+
+package probe
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/btf"
+	"github.com/cilium/ebpf/features"
+	"github.com/cilium/ebpf/link"
+	"github.com/cilium/ebpf/ringbuf"
+	"golang.org/x/sys/unix"
+)
+
+// MaxSyscalls bounds syscall numbers the probe accepts (bpf/event.h).
+const MaxSyscalls = 512
+
+// Supported reports whether this build carries a probe for the running
+// architecture.
+const Supported = true
+
+// Spec says what the probe reads for one syscall; see bpf/event.h VG_ARG_*.
+type Spec struct {
+	Kind  [6]uint8
+	FDSrc uint8
+}
+
+// Options are fixed when the probe is loaded.
+type Options struct {
+	// SelfTGID is dropped in the kernel (the collector's own syscalls).
+	SelfTGID uint32
+	// CPUsPerRing CPUs share one ring buffer.
+	CPUsPerRing int
+	// RingBytes is the size of each ring buffer (a power of two, at least a page).
+	RingBytes int
+	// CaptureEnv reads the environment at exec.
+	CaptureEnv bool
+}
+
+// Probe is the loaded and attached eBPF program set.
+type Probe struct {
+	objs    vigilObjects
+	links   []link.Link
+	rings   []*ebpf.Map
+	Readers []*ringbuf.Reader
+	ncpu    int
+}
+
+// Load checks the kernel's features, loads the probe, creates the ring
+// buffers and attaches the programs. Errors name what is missing.
+func Load(opts Options) (*Probe, error) {
+	if err := checkKernel(); err != nil {
+		return nil, err
+	}
+	ncpu, err := ebpf.PossibleCPU()
+	if err != nil {
+		return nil, fmt.Errorf("counting possible CPUs: %w", err)
+	}
+	if opts.CPUsPerRing < 1 {
+		opts.CPUsPerRing = 1
+	}
+	nrings := (ncpu + opts.CPUsPerRing - 1) / opts.CPUsPerRing
+
+	spec, err := loadVigil()
+	if err != nil {
+		return nil, err
+	}
+	spec.Maps[vigilMapScratch].MaxEntries = uint32(ncpu)
+	spec.Maps[vigilMapRings].MaxEntries = uint32(nrings)
+	spec.Maps[vigilMapRings].InnerMap.MaxEntries = uint32(opts.RingBytes)
+	env := uint32(0)
+	if opts.CaptureEnv {
+		env = 1
+	}
+	for name, v := range map[string]uint32{
+		vigilVarSelfTgid: opts.SelfTGID, vigilVarCpusPerRing: uint32(opts.CPUsPerRing), vigilVarCaptureEnv: env,
+	} {
+		if err := spec.Variables[name].Set(v); err != nil {
+			return nil, fmt.Errorf("setting %s: %w", name, err)
+		}
+	}
+
+	p := &Probe{ncpu: ncpu}
+	if err := spec.LoadAndAssign(&p.objs, nil); err != nil {
+		return nil, explainLoadError(err)
+	}
+	for i := 0; i < nrings; i++ {
+		m, err := ebpf.NewMap(spec.Maps[vigilMapRings].InnerMap)
+		if err != nil {
+			p.Close()
+			return nil, explainLoadError(fmt.Errorf("creating ring buffer %d of %d bytes: %w", i, opts.RingBytes, err))
+		}
+		p.rings = append(p.rings, m)
+		if err := p.objs.Rings.Put(uint32(i), m); err != nil {
+			p.Close()
+			return nil, fmt.Errorf("installing ring buffer %d: %w", i, err)
+		}
+		r, err := ringbuf.NewReader(m)
+		if err != nil {
+			p.Close()
+			return nil, fmt.Errorf("opening ring buffer %d: %w", i, err)
+		}
+		p.Readers = append(p.Readers, r)
+	}
+	return p, nil
+}
+
+// Attach starts capturing. Call it after the syscall maps are filled.
+func (p *Probe) Attach() error {
+	for _, prog := range []*ebpf.Program{
+		p.objs.SchedProcessFork, p.objs.SchedProcessExec, p.objs.SchedProcessExit,
+		p.objs.CgroupAttachTask, p.objs.SysExit,
+	} {
+		l, err := link.AttachTracing(link.TracingOptions{Program: prog})
+		if err != nil {
+			return explainLoadError(fmt.Errorf("attaching %s: %w", prog, err))
+		}
+		p.links = append(p.links, l)
+	}
+	return nil
+}
+
+// SetSpec installs what the probe reads for syscall nr.
+func (p *Probe) SetSpec(nr int, s Spec) error {
+	v := vigilSpec{Kind: s.Kind, FdSrc: s.FDSrc}
+	return p.objs.SyscallSpec.Put(uint32(nr), v)
+}
+
+// SetEnabled turns capture of syscall nr on or off; safe while attached.
+func (p *Probe) SetEnabled(nr int, on bool) error {
+	v := uint32(0)
+	if on {
+		v = 1
+	}
+	return p.objs.SyscallOn.Put(uint32(nr), v)
+}
+
+// Drops returns the failed ring-buffer writes of each CPU.
+func (p *Probe) Drops(out []uint64) ([]uint64, error) {
+	var per []uint64
+	if err := p.objs.Drops.Lookup(uint32(0), &per); err != nil {
+		return out, err
+	}
+	return append(out[:0], per...), nil
+}
+
+// NumCPU is the number of possible CPUs.
+func (p *Probe) NumCPU() int { return p.ncpu }
+
+// Close detaches and frees everything; safe to call more than once.
+func (p *Probe) Close() error {
+	var errs []error
+	for _, l := range p.links {
+		errs = append(errs, l.Close())
+	}
+	p.links = nil
+	for _, r := range p.Readers {
+		errs = append(errs, r.Close())
+	}
+	p.Readers = nil
+	for _, m := range p.rings {
+		errs = append(errs, m.Close())
+	}
+	p.rings = nil
+	errs = append(errs, p.objs.Close())
+	p.objs = vigilObjects{}
+	return errors.Join(errs...)
+}
+
+func checkKernel() error {
+	if _, err := btf.LoadKernelSpec(); err != nil {
+		return fmt.Errorf("kernel BTF is not available (need a kernel built with CONFIG_DEBUG_INFO_BTF, /sys/kernel/btf/vmlinux): %w", err)
+	}
+	if err := features.HaveMapType(ebpf.RingBuf); err != nil {
+		if errors.Is(err, ebpf.ErrNotSupported) {
+			return fmt.Errorf("kernel lacks BPF ring buffers (need Linux 5.8 or newer): %w", err)
+		}
+		return explainLoadError(fmt.Errorf("probing for BPF ring buffer support: %w", err))
+	}
+	return nil
+}
+
+// explainLoadError turns a permission failure into one naming the
+// capabilities the receiver needs.
+func explainLoadError(err error) error {
+	if errors.Is(err, unix.EPERM) || errors.Is(err, os.ErrPermission) {
+		return fmt.Errorf("%w: loading eBPF needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN)%s", err, missingCaps())
+	}
+	return err
+}
+
+// missingCaps names the needed capabilities the process does not have.
+func missingCaps() string {
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	var data [2]unix.CapUserData
+	if err := unix.Capget(&hdr, &data[0]); err != nil {
+		return ""
+	}
+	eff := uint64(data[0].Effective) | uint64(data[1].Effective)<<32
+	var missing string
+	for _, c := range []struct {
+		bit  uint
+		name string
+	}{{unix.CAP_BPF, "CAP_BPF"}, {unix.CAP_PERFMON, "CAP_PERFMON"}, {unix.CAP_SYS_PTRACE, "CAP_SYS_PTRACE"}, {unix.CAP_DAC_READ_SEARCH, "CAP_DAC_READ_SEARCH"}} {
+		if eff&(1<<c.bit) == 0 {
+			missing += " " + c.name
+		}
+	}
+	if missing == "" {
+		return ""
+	}
+	return "; this process lacks" + missing
+}
+

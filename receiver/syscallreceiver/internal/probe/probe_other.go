@@ -1,0 +1,45 @@
+//go:build !amd64
+
+package probe
+
+import (
+	"errors"
+	"runtime"
+
+	"github.com/cilium/ebpf/ringbuf"
+)
+
+// MaxSyscalls bounds syscall numbers the probe accepts (bpf/event.h).
+const MaxSyscalls = 512
+
+// Supported reports whether this build carries a probe for the running
+// architecture: the probe reads x86-64 syscall registers and the syscall
+// table is x86-64's, so other architectures are not supported yet.
+const Supported = false
+
+type Spec struct {
+	Kind  [6]uint8
+	FDSrc uint8
+}
+
+type Options struct {
+	SelfTGID    uint32
+	CPUsPerRing int
+	RingBytes   int
+	CaptureEnv  bool
+}
+
+type Probe struct {
+	Readers []*ringbuf.Reader
+}
+
+func Load(Options) (*Probe, error) {
+	return nil, errors.New("the syscall probe supports only amd64, not " + runtime.GOARCH)
+}
+
+func (p *Probe) Attach() error                        { return errors.ErrUnsupported }
+func (p *Probe) SetSpec(int, Spec) error              { return errors.ErrUnsupported }
+func (p *Probe) SetEnabled(int, bool) error           { return errors.ErrUnsupported }
+func (p *Probe) Drops(out []uint64) ([]uint64, error) { return out, errors.ErrUnsupported }
+func (p *Probe) NumCPU() int                          { return 0 }
+func (p *Probe) Close() error                         { return nil }
