@@ -3,6 +3,8 @@ package fields
 // Extract says how a field's value is derived from the attributes in Keys.
 // Most fields read one attribute; the rest are cheap, allocation-free
 // derivations that keep the event records free of redundant attributes.
+// Accessor (accessor.go) implements every kind; argument handling (index
+// parsing, prefixed key names) is resolved once when the accessor is built.
 type Extract uint8
 
 const (
@@ -10,43 +12,74 @@ const (
 	Direct Extract = iota
 	// Prefixed reads the attribute Keys[0].Name + argument (proc.env[HOME],
 	// k8s.pod.label.app). Without an argument the field's value is every
-	// attribute under the prefix (Event.Range).
+	// attribute under the prefix (Event.Range), rendered as Falco does:
+	// "NAME=value NAME=value" for proc.env, "key:value,key:value" for labels.
 	Prefixed
 	// EvtArg is evt.arg: by name it reads Keys[0].Name + name; by index N it
 	// reads the N-th attribute under the prefix, in record order, which the
-	// receiver writes in the syscall's parameter order.
+	// receiver writes in the syscall's parameter order. A parameter written
+	// as an integer attribute is rendered in decimal.
 	EvtArg
 	// EvtArgs renders every evt.arg as "name=value name=value".
 	EvtArgs
 	// Ancestor: Keys[0] is the process's own value and Keys[1] the ancestor
-	// slice (parent first). [0] is the process, [N] is element N-1. Without
-	// an index a filter matches when any ancestor matches (the process itself
-	// excluded), and output prints all ancestors.
+	// slice (parent first). [0] is the process, [N] is element N-1; a missing
+	// ancestor is not extractable. Without an index, a filter check is true
+	// when it holds for ANY ancestor, the process itself excluded (libsinsp
+	// walks the parents starting from the parent), and false when there are
+	// no ancestors; in an output the field without index prints the
+	// process's own value, as libsinsp's extraction with no index does.
 	Ancestor
 	// Parent reads element 0 of the ancestor slice Keys[0].
 	Parent
-	// ProcArgs: Keys[0] is process.command_line (comm + " " + args) and
-	// Keys[1] the comm, so the args are a substring; [N] reads element N+1 of
-	// the argv slice Keys[2].
+	// ProcArgs: Keys[0] is process.command_line (comm + " " + args, as Falco
+	// builds it) and Keys[1] the comm, so the args are the command line after
+	// "comm " (empty when the command line is just the comm). When the command
+	// line does not start with the comm the args are argv[1:] of the slice
+	// Keys[2] joined by spaces. [N] reads argv element N+1.
 	ProcArgs
 	// ArgCount is the number of arguments (len(argv)-1) of the slice Keys[0].
 	ArgCount
-	// Directory and Filename split the file path Keys[0].
+	// Directory and Filename split the path Keys[0] of a file fd (Keys[1] is
+	// the fd type; an absent type counts as a file). fd.directory is the path
+	// up to the last "/" ("/" for a root-level file; a path ending in "/" is
+	// kept whole) and, for a directory fd, the path itself. fd.filename is
+	// the text after the last "/" (the whole path when it ends in "/", "/"
+	// when it has no "/") and is not extractable for non-file fds.
 	Directory
 	Filename
-	// TypeChar and SockFamily are computed from the fd type Keys[0].
+	// TypeChar and SockFamily are computed from the fd type Keys[0]:
+	// file f, directory d, ipv4 4, ipv6 6, unix u, pipe p, event e,
+	// signalfd s, eventpoll l, inotify i, timerfd t, netlink n, bpf b,
+	// userfaultfd u, io_uring r, memfd m, pidfd P, anything else o.
+	// SockFamily is "ip" for ipv4/ipv6 and "unix" for unix sockets.
 	TypeChar
 	SockFamily
 	// Either is true for a comparison if it holds for any of Keys
 	// (fd.ip, fd.port, fd.net: client or server side).
 	Either
-	// ErrnoName renders the return value Keys[0] as SUCCESS or an errno name.
+	// ErrnoName renders the return value Keys[0] as SUCCESS (>= 0) or the
+	// Linux errno name of its negation (ENOENT); an unknown errno is
+	// rendered as the decimal return value.
 	ErrnoName
 	// Failed is Keys[0] < 0.
 	Failed
-	// IsOpenRead, IsOpenWrite, IsOpenExec and IsOpenCreate are computed from
-	// the raw open flags (Keys[0]), mode (Keys[1]) and created flag (Keys[2]);
-	// false for event types other than the open family.
+	// IsOpenRead, IsOpenWrite, IsOpenExec and IsOpenCreate follow libsinsp.
+	// Keys are the raw open flags, the mode, the created flag, the event type
+	// and the return value. Raw flags are the open(2) flags value exactly as
+	// the program passed it (O_ACCMODE in the low two bits); the open family
+	// is open, openat, openat2 and open_by_handle_at. For the open family:
+	//   read   = access mode is not O_WRONLY (O_RDONLY, O_RDWR, and the
+	//            invalid mode 3, which the drivers report as read-only);
+	//   write  = access mode is O_WRONLY or O_RDWR;
+	//   create = the created flag is true, or O_TMPFILE is set and the
+	//            call succeeded;
+	//   exec   = O_CREAT or O_TMPFILE is set and the mode has an execute bit
+	//            (never for open_by_handle_at, which has no mode).
+	// For creat only exec is computed (mode has an execute bit); its
+	// read/write/create are false, as in Falco. Every other event type gives
+	// false (an extractable false, so "= false" holds). An open-family event
+	// without raw flags is not extractable.
 	IsOpenRead
 	IsOpenWrite
 	IsOpenExec
@@ -55,6 +88,10 @@ const (
 	SameInt
 	// SinceStart is the event time minus the timestamp Keys[0].
 	SinceStart
+	// Difference is Keys[0] - Keys[1], not extractable unless positive
+	// (proc.exe_ino.ctime_duration_proc_start: process start minus the
+	// executable's ctime).
+	Difference
 	// Time is the event timestamp itself.
 	Time
 	// Constant is the fixed text in Const (evt.dir, evt.source).
@@ -67,10 +104,13 @@ const (
 	// HostDefault reads the first present of Keys[1:], but "host" when the
 	// container id Keys[0] is absent (container.name).
 	HostDefault
-	// ImageRef joins repository Keys[0] and tag Keys[1] as "repo:tag".
+	// ImageRef joins repository Keys[0] and tag Keys[1] as "repo:tag"
+	// (just the repository when there is no tag).
 	ImageRef
-	// MountDest is container.mount.dest[PATTERN]: the destination among
-	// Keys[0]'s elements that matches the glob PATTERN.
+	// MountDest is container.mount.dest[ARG]: with a numeric ARG the ARG-th
+	// element of the destinations slice Keys[0]; otherwise the destination
+	// of the first mount in Keys[1] ("source:dest:mode:rdwr:propagation")
+	// whose source matches the glob ARG.
 	MountDest
 )
 

@@ -5,18 +5,43 @@ package fields
 // named after the Falco field it carries. The syscall receiver's README lists
 // which of these it writes, and on which events.
 
-var slots int
+var (
+	slots    int
+	declared []Key
+)
 
-func rec(name string) Key { k := Key{Name: name, Slot: slots}; slots++; return k }
-func res(name string) Key { k := Key{Name: name, Resource: true, Slot: slots}; slots++; return k }
+func rec(name string) Key { return declare(Key{Name: name, Slot: slots}) }
+func res(name string) Key { return declare(Key{Name: name, Resource: true, Slot: slots}) }
 
 // prefix keys are never looked up whole, so they take no cache slot.
-func recPrefix(name string) Key { return Key{Name: name, Slot: -1} }
-func resPrefix(name string) Key { return Key{Name: name, Resource: true, Slot: -1} }
+func recPrefix(name string) Key { return declare(Key{Name: name, Slot: -1}) }
+func resPrefix(name string) Key { return declare(Key{Name: name, Resource: true, Slot: -1}) }
+
+func declare(k Key) Key {
+	if k.Slot >= 0 {
+		slots++
+	}
+	declared = append(declared, k)
+	return k
+}
 
 // NumSlots is the number of distinct cacheable keys, for Event implementations
 // that keep a per-event lookup cache indexed by Key.Slot.
 func NumSlots() int { return slots }
+
+// Declared returns every key declared in this package, in declaration order.
+// Prefix keys (Slot -1) end in "." and carry a per-field suffix at run time.
+func Declared() []Key { return append([]Key(nil), declared...) }
+
+// KeyByName returns the declared key with this exact name.
+func KeyByName(name string) (Key, bool) {
+	for _, k := range declared {
+		if k.Name == name {
+			return k, true
+		}
+	}
+	return Key{}, false
+}
 
 // Event identity and syscall result.
 var (

@@ -7,6 +7,10 @@ import (
 
 func keys(k ...Key) []Key { return k }
 
+// openKeys feed evt.is_open_*: raw flags, mode, the created flag, and the
+// event type and return value that decide whether the flags apply.
+var openKeys = keys(KeyOpenFlags, KeyOpenMode, KeyOpenCreated, KeyEvtType, KeyEvtRawRes)
+
 // registry is ordered by Falco field class; Lookup uses byName.
 var registry = []*Field{
 	// evt: the event itself.
@@ -27,10 +31,10 @@ var registry = []*Field{
 	{Name: "evt.res", Type: String, Keys: keys(KeyEvtRawRes), Extract: ErrnoName, Desc: "return value as SUCCESS or an errno name"},
 	{Name: "evt.rawres", Type: Int, Keys: keys(KeyEvtRawRes), Desc: "return value as a number"},
 	{Name: "evt.failed", Type: Bool, Keys: keys(KeyEvtRawRes), Extract: Failed, Desc: "the syscall returned an error"},
-	{Name: "evt.is_open_read", Type: Bool, Keys: keys(KeyOpenFlags, KeyOpenMode, KeyOpenCreated), Extract: IsOpenRead, Desc: "an open that asked for read access"},
-	{Name: "evt.is_open_write", Type: Bool, Keys: keys(KeyOpenFlags, KeyOpenMode, KeyOpenCreated), Extract: IsOpenWrite, Desc: "an open that asked for write access"},
-	{Name: "evt.is_open_exec", Type: Bool, Keys: keys(KeyOpenFlags, KeyOpenMode, KeyOpenCreated), Extract: IsOpenExec, Desc: "an open that created a file with an execute bit"},
-	{Name: "evt.is_open_create", Type: Bool, Keys: keys(KeyOpenFlags, KeyOpenMode, KeyOpenCreated), Extract: IsOpenCreate, Desc: "an open that created the file"},
+	{Name: "evt.is_open_read", Type: Bool, Keys: openKeys, Extract: IsOpenRead, Desc: "an open that asked for read access"},
+	{Name: "evt.is_open_write", Type: Bool, Keys: openKeys, Extract: IsOpenWrite, Desc: "an open that asked for write access"},
+	{Name: "evt.is_open_exec", Type: Bool, Keys: openKeys, Extract: IsOpenExec, Desc: "an open that created a file with an execute bit"},
+	{Name: "evt.is_open_create", Type: Bool, Keys: openKeys, Extract: IsOpenCreate, Desc: "an open that created the file"},
 	{Name: "evt.buffer", Type: Bytes, Keys: keys(KeyEvtBuffer), Desc: "I/O payload of a read or write"},
 
 	// proc and thread: the process that made the syscall.
@@ -52,6 +56,9 @@ var registry = []*Field{
 	{Name: "proc.pgid", Type: Int, Keys: keys(KeyProcPGID), Desc: "process group id"},
 	{Name: "proc.vpgid", Type: Int, Keys: keys(KeyProcVPGID), Desc: "process group id in the process's own pid namespace"},
 	{Name: "proc.is_vpgid_leader", Type: Bool, Keys: keys(KeyProcVPGID, KeyProcVPID), Extract: SameInt, Desc: "the process leads its process group"},
+	{Name: "proc.is_sid_leader", Type: Bool, Keys: keys(KeyProcSID, KeyProcVPID), Extract: SameInt, Desc: "the process leads its session"},
+	{Name: "proc.pid.ts", Type: RelTime, Keys: keys(KeyProcStartTime), Desc: "process start time, ns since the epoch"},
+	{Name: "thread.ismain", Type: Bool, Keys: keys(KeyThreadTID, KeyProcPID), Extract: SameInt, Desc: "the thread is the process's main thread"},
 	{Name: "proc.pname", Type: String, Keys: keys(KeyAncNames), Extract: Parent, Desc: "parent process name"},
 	{Name: "proc.pcmdline", Type: String, Keys: keys(KeyAncCmdlines), Extract: Parent, Desc: "parent command line"},
 	{Name: "proc.pexe", Type: String, Keys: keys(KeyAncExes), Extract: Parent, Desc: "parent argv[0]"},
@@ -66,7 +73,7 @@ var registry = []*Field{
 	{Name: "proc.exe_ino", Type: Int, Keys: keys(KeyProcExeIno), Desc: "inode of the executable"},
 	{Name: "proc.exe_ino.ctime", Type: AbsTime, Keys: keys(KeyProcExeCtime), Desc: "ctime of the executable"},
 	{Name: "proc.exe_ino.mtime", Type: AbsTime, Keys: keys(KeyProcExeMtime), Desc: "mtime of the executable"},
-	{Name: "proc.exe_ino.ctime_duration_proc_start", Type: RelTime, Keys: keys(KeyProcExeCtime), Extract: SinceStart, Desc: "time between the executable's ctime and the event"},
+	{Name: "proc.exe_ino.ctime_duration_proc_start", Type: RelTime, Keys: keys(KeyProcStartTime, KeyProcExeCtime), Extract: Difference, Desc: "time between the executable's last status change and the process start"},
 	{Name: "proc.is_exe_writable", Type: Bool, Keys: keys(KeyProcExeWritable), Desc: "the executable is writable by the process's user"},
 	{Name: "proc.is_exe_upper_layer", Type: Bool, Keys: keys(KeyProcExeUpper), Desc: "the executable lives in an overlayfs upper layer"},
 	{Name: "proc.is_exe_from_memfd", Type: Bool, Keys: keys(KeyProcExeMemfd), Desc: "the executable is a memfd"},
@@ -90,8 +97,8 @@ var registry = []*Field{
 	{Name: "fd.typechar", Type: String, Keys: keys(KeyFDType), Extract: TypeChar, Desc: "fd type as one character: f d 4 6 u p e s l i b r m o"},
 	{Name: "fd.name", Type: String, Keys: keys(KeyFilePath, KeyFDName), Desc: "file path, or socket tuple, or other fd name"},
 	{Name: "fd.nameraw", Type: String, Keys: keys(KeyFDNameRaw), Desc: "path as the process passed it"},
-	{Name: "fd.directory", Type: String, Keys: keys(KeyFilePath), Extract: Directory, Desc: "directory of a file fd"},
-	{Name: "fd.filename", Type: String, Keys: keys(KeyFilePath), Extract: Filename, Desc: "base name of a file fd"},
+	{Name: "fd.directory", Type: String, Keys: keys(KeyFilePath, KeyFDType), Extract: Directory, Desc: "directory of a file fd"},
+	{Name: "fd.filename", Type: String, Keys: keys(KeyFilePath, KeyFDType), Extract: Filename, Desc: "base name of a file fd"},
 	{Name: "fd.name_changed", Type: Bool, Keys: keys(KeyFDNameChanged), Desc: "the event changed the fd's name (e.g. a UDP connect)"},
 	{Name: "fd.connected", Type: Bool, Keys: keys(KeyFDConnected), Desc: "the socket is connected"},
 	{Name: "fd.is_server", Type: Bool, Keys: keys(KeyFDIsServer), Desc: "the process is the server side of the socket"},
@@ -138,7 +145,7 @@ var registry = []*Field{
 	{Name: "container.host_network", Type: Bool, Keys: keys(KeyContainerHostNet), Desc: "the container shares the host network namespace"},
 	{Name: "container.host_ipc", Type: Bool, Keys: keys(KeyContainerHostIPC), Desc: "the container shares the host IPC namespace"},
 	{Name: "container.mounts", Type: String, Keys: keys(KeyContainerMounts), List: true, Desc: "mounts as source:dest:mode:rdwr:propagation"},
-	{Name: "container.mount.dest", Type: String, Arg: ArgKey, ArgRequired: true, Keys: keys(KeyContainerMountDests), Extract: MountDest, Desc: "[PATTERN] is the mount destination matching the glob PATTERN"},
+	{Name: "container.mount.dest", Type: String, Arg: ArgIndexOrKey, ArgRequired: true, Keys: keys(KeyContainerMountDests, KeyContainerMounts), Extract: MountDest, Desc: "[N] is the destination of the N-th mount; [PATTERN] the destination of the first mount whose source matches the glob PATTERN"},
 	{Name: "container.label", Type: String, Arg: ArgKey, Keys: keys(KeyContainerLabel), Extract: Prefixed, Desc: "container labels; [KEY] is one label"},
 
 	// k8s: written on the Resource by the k8s_attributes processor.

@@ -1,0 +1,107 @@
+package native
+
+import (
+	"slices"
+
+	"github.com/vigil-sec/vigil/rules/fields"
+)
+
+// Mode says how many rules may match one event.
+type Mode uint8
+
+const (
+	// First stops at the first matching rule in load order (Falco's default
+	// rule_matching: first).
+	First Mode = iota
+	// All reports every matching rule, in load order.
+	All
+)
+
+// IndexedRule is one rule as the index sees it: what Match reports for it
+// (any value the caller chooses, usually the rule itself), its compiled
+// filter, and the event types it can match. Types nil means every event
+// type; otherwise the rule is evaluated only for events whose evt.type is in
+// Types.
+type IndexedRule[T any] struct {
+	ID     T
+	Filter *Filter
+	Types  []string
+}
+
+// Index evaluates a rule set. It looks the event's evt.type up once and runs
+// only the rules that can match that type, each specialised for it (checks
+// on evt.type already folded), in rule order. It is safe for concurrent use.
+type Index[T any] struct {
+	byType map[string][]entry[T]
+	// other serves event types no rule names: only rules that match every
+	// type can apply there.
+	other []entry[T]
+}
+
+type entry[T any] struct {
+	id   T
+	eval node
+}
+
+// NewIndex builds the index. Rules are evaluated in the order given.
+func NewIndex[T any](rules []IndexedRule[T]) *Index[T] {
+	ix := &Index[T]{byType: map[string][]entry[T]{}}
+	var named []string
+	for _, r := range rules {
+		named = append(named, r.Types...)
+	}
+	slices.Sort(named)
+	named = slices.Compact(named)
+	for _, r := range rules {
+		if r.Types == nil {
+			ix.other = append(ix.other, entry[T]{r.ID, r.Filter.eval})
+		}
+	}
+	for _, t := range named {
+		var list []entry[T]
+		for _, r := range rules {
+			if r.Types != nil && !slices.Contains(r.Types, t) {
+				continue
+			}
+			if eval, ok := r.Filter.specialise(t); ok {
+				list = append(list, entry[T]{r.ID, eval})
+			}
+		}
+		ix.byType[t] = list
+	}
+	return ix
+}
+
+// Match appends to dst the IDs of the rules that match ev, in rule order:
+// only the first one in First mode. It does not allocate when dst has room.
+func (ix *Index[T]) Match(ev fields.Event, mode Mode, dst []T) []T {
+	list := ix.other
+	if t, ok := ev.Str(fields.KeyEvtType); ok {
+		if l, ok := ix.byType[t]; ok {
+			list = l
+		}
+	}
+	if len(list) == 0 {
+		return dst
+	}
+	sc := getScratch()
+	for _, e := range list {
+		if e.eval(ev, sc) {
+			dst = append(dst, e.id)
+			if mode == First {
+				break
+			}
+		}
+	}
+	putScratch(sc)
+	return dst
+}
+
+// Candidates is the number of rules evaluated for events of type t, for
+// tests and diagnostics.
+func (ix *Index[T]) Candidates(t string) int {
+	if l, ok := ix.byType[t]; ok {
+		return len(l)
+	}
+	return len(ix.other)
+}
