@@ -75,6 +75,20 @@ func (p *parseState) failf(format string, args ...any) {
 	p.failAt(p.s.pos, format, args...)
 }
 
+// failHere reports an error exactly at the cursor, where blanks are not
+// allowed (inside brackets); the last format verb receives what is found.
+func (p *parseState) failHere(format, what string) {
+	found := ""
+	if isBlank(p.s.peek(0)) {
+		found = "a blank"
+	} else {
+		at := p.s.pos
+		found = p.found()
+		p.s.pos = at
+	}
+	p.failAt(p.s.pos, format, what, found)
+}
+
 // found describes the text at the cursor for an error message: the token
 // that starts there, quoted, or "end of condition".
 func (p *parseState) found() string {
@@ -172,7 +186,7 @@ func (p *parseState) afterKeyword(kw string, operand func() Expr) Expr {
 	if p.s.lit("(") {
 		return p.embedded()
 	}
-	p.failAt(p.s.pos, "expected a blank or '(' after '%s', found %s", kw, p.found())
+	p.failf("expected a blank or '(' after '%s', found %s", kw, p.found())
 	return nil
 }
 
@@ -247,11 +261,11 @@ func (p *parseState) fieldRest(name string, at Pos) *FieldRef {
 	} else if arg, ok := p.s.bareArg(); ok {
 		f.Arg = arg
 	} else {
-		p.failAt(p.s.pos, "expected an argument (a quoted or bare string) after '%s[', found %s", name, p.found())
+		p.failHere("expected an argument (a quoted or bare string) after '%s[', found %s", name)
 	}
 	f.HasArg = true
 	if !p.s.lit("]") {
-		p.failAt(p.s.pos, "expected ']' closing the argument of '%s', found %s", name, p.found())
+		p.failHere("expected ']' closing the argument of '%s', found %s", name)
 	}
 	return f
 }
@@ -338,11 +352,11 @@ func (p *parseState) transform(tr Transformer, at Pos) *Transform {
 		} else if arg, ok := p.s.bareArg(); ok {
 			t.Index = arg
 		} else {
-			p.failAt(p.s.pos, "expected an argument (a quoted or bare string) after '%s(...)[', found %s", tr, p.found())
+			p.failHere("expected an argument (a quoted or bare string) after '%s(...)[', found %s", tr.String())
 		}
 		t.HasIndex = true
 		if !p.s.lit("]") {
-			p.failAt(p.s.pos, "expected ']' closing the argument of '%s(...)', found %s", tr, p.found())
+			p.failHere("expected ']' closing the argument of '%s(...)', found %s", tr.String())
 		}
 	}
 	return t

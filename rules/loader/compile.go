@@ -38,7 +38,7 @@ func (l *loader) compile() {
 	used := map[string]bool{}
 	for _, m := range l.macroOrder {
 		o := macroOwners[m.name]
-		out := &Macro{Name: m.name, Condition: m.cond.s, Pos: m.pos}
+		out := &Macro{Name: m.name, Condition: m.cond.s, ParsedText: o.text.s, Pos: m.pos}
 		l.res.Macros = append(l.res.Macros, out)
 		if o.ast == nil {
 			continue

@@ -92,7 +92,9 @@ type ExceptionValue struct {
 type Macro struct {
 	Name      string
 	Condition string // appends applied, before lists are pasted
-	Pos       Position
+	// ParsedText is Condition with lists pasted in: the text that was parsed.
+	ParsedText string
+	Pos        Position
 	// AST is the parsed condition with lists pasted and macros substituted;
 	// nil on error.
 	AST condition.Expr
