@@ -1,0 +1,546 @@
+// Package logbuild turns the probe's records into process-table updates and
+// OTLP log records that follow the rules/fields attribute contract.
+package logbuild
+
+import (
+	"bytes"
+	"path"
+	"strings"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"golang.org/x/sys/unix"
+
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/container"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/event"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/proctable"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/syscalls"
+	"github.com/vigil-sec/vigil/rules/fields"
+)
+
+// EventName is the EventName of every syscall record.
+const EventName = "vigil.syscall"
+
+// ScopeName names the instrumentation scope of the records.
+const ScopeName = "github.com/vigil-sec/vigil/receiver/syscallreceiver"
+
+// MaxAncestors bounds the ancestor lists written on each record.
+const MaxAncestors = 16
+
+const atFDCWD = -100
+
+// Builder owns the process table and the batch being built. Not safe for
+// concurrent use.
+type Builder struct {
+	Table  *proctable.Table
+	Users  *proctable.Users
+	ProcFS *proctable.ProcFS
+	Host   string
+	// BootToWallNs is added to a boot-time timestamp to get wall-clock time.
+	BootToWallNs int64
+	// Emit selects the syscalls (by number) that become records; the rest
+	// only update the tables.
+	Emit []bool
+
+	// Counters, read by the receiver's telemetry.
+	Read, Emitted, Malformed uint64
+
+	evtNum  int64
+	rec     event.Record
+	kfd     event.FD
+	proc    event.Proc
+	logs    plog.Logs
+	byRes   map[string]plog.LogRecordSlice
+	pending int
+	buf     []byte
+	args    []string
+}
+
+// New makes a builder over table.
+func New(table *proctable.Table, users *proctable.Users, procfs *proctable.ProcFS, host string) *Builder {
+	b := &Builder{Table: table, Users: users, ProcFS: procfs, Host: host}
+	b.reset()
+	return b
+}
+
+func (b *Builder) reset() {
+	b.logs = plog.NewLogs()
+	b.byRes = make(map[string]plog.LogRecordSlice, 4)
+	b.pending = 0
+}
+
+// Pending is the number of records in the current batch.
+func (b *Builder) Pending() int { return b.pending }
+
+// Take hands over the current batch and starts a new one.
+func (b *Builder) Take() plog.Logs {
+	l := b.logs
+	b.reset()
+	return l
+}
+
+// Handle applies one raw record; observed is when it was read.
+func (b *Builder) Handle(raw []byte, observed pcommon.Timestamp) error {
+	b.Read++
+	r := &b.rec
+	if err := event.Decode(raw, r); err != nil {
+		b.Malformed++
+		return err
+	}
+	switch r.Kind {
+	case event.KindFork:
+		b.onFork(r)
+	case event.KindExec:
+		b.onExec(r)
+	case event.KindExit:
+		b.Table.Remove(int64(r.TGID))
+	case event.KindCgroup:
+		if info, ok := containerOf(r); ok {
+			b.Table.Get(int64(r.TGID)).Container = info
+		}
+	default:
+		sc := syscalls.ByNumber(int(r.Kind))
+		if sc == nil {
+			return nil
+		}
+		p := b.Table.Get(int64(r.TGID))
+		// the record first: a close still names the fd it closes
+		if int(r.Kind) < len(b.Emit) && b.Emit[r.Kind] {
+			b.record(sc, p, r, observed)
+		}
+		b.track(sc, p, r)
+	}
+	return nil
+}
+
+// containerOf picks the container named by a record's cgroup sections: the
+// destination of a move first, then v2, then the v1 hierarchies.
+func containerOf(r *event.Record) (container.Info, bool) {
+	for _, want := range []uint8{event.CgroupMoved, event.CgroupDefault, event.CgroupCPU, event.CgroupPIDs, event.CgroupMemory} {
+		for _, s := range r.Sections {
+			if s.Type != event.SecCgroup || s.Arg != want {
+				continue
+			}
+			var buf [512]byte
+			p := event.AppendPath(buf[:0], s.Data)
+			if info, ok := container.FromCgroup(string(p)); ok {
+				return info, true
+			}
+		}
+	}
+	return container.Info{}, false
+}
+
+func (b *Builder) applyProc(p *proctable.Process, k *event.Proc) {
+	p.PPID = int64(k.PPID)
+	p.VPID = int64(k.VPID)
+	p.UID, p.GID = k.EUID, k.EGID
+	if k.LoginUID == 0xffffffff {
+		p.LoginUID = -1
+	} else {
+		p.LoginUID = int64(k.LoginUID)
+	}
+	p.SID, p.PGID, p.VPGID = int64(k.SID), int64(k.PGID), int64(k.VPGID)
+	p.TTY = 0
+	if k.TTYMajor != 0 || k.TTYMinor != 0 {
+		p.TTY = int64(encodeDev(k.TTYMajor, k.TTYMinor))
+	}
+	p.StartNs = int64(k.StartBootNs) + b.BootToWallNs
+	p.CapEff = proctable.CapNames(k.CapEff)
+	p.CapPrm = proctable.CapNames(k.CapPrm)
+	p.CapInh = proctable.CapNames(k.CapInh)
+	p.Comm = string(k.Comm)
+}
+
+// encodeDev is the kernel's old-style dev_t encoding, as /proc/PID/stat's
+// tty_nr and Falco's proc.tty use.
+func encodeDev(major, minor uint32) uint32 {
+	return (minor & 0xff) | (major << 8) | ((minor &^ 0xff) << 12)
+}
+
+func (b *Builder) onFork(r *event.Record) {
+	s, ok := r.Find(event.SecProc, -1)
+	if !ok || !event.ParseProc(s.Data, &b.proc) {
+		b.Malformed++
+		return
+	}
+	k := &b.proc
+	// the forking task is the record's current task
+	parent := b.Table.Get(int64(r.TGID))
+	child := proctable.Fork(parent, int64(k.PID), int64(k.PPID), int64(k.VPID))
+	b.applyProc(child, k)
+	child.ExeIno = int64(k.ExeIno)
+	if info, ok := containerOf(r); ok {
+		child.Container = info
+	}
+	child.SetCmdline()
+	b.Table.Put(child)
+}
+
+func (b *Builder) onExec(r *event.Record) {
+	s, ok := r.Find(event.SecProc, -1)
+	if !ok || !event.ParseProc(s.Data, &b.proc) {
+		b.Malformed++
+		return
+	}
+	k := &b.proc
+	p := b.Table.Peek(int64(k.PID))
+	if p == nil {
+		p = &proctable.Process{PID: int64(k.PID), Loaded: true}
+		b.Table.Put(p)
+	}
+	p.Loaded = true
+	b.applyProc(p, k)
+	p.ExeIno = int64(k.ExeIno)
+	p.ExeUpper = k.Flags&event.ProcUpper != 0
+	p.Args = p.Args[:0:0]
+	p.Env = nil
+	for _, s := range r.Sections {
+		switch s.Type {
+		case event.SecArgv:
+			p.Args = splitNUL(s.Data, nil)
+		case event.SecEnv:
+			p.Env = splitNUL(s.Data, nil)
+		case event.SecExe:
+			p.ExePath = string(event.AppendPath(nil, s.Data))
+		case event.SecCwd:
+			p.Cwd = string(event.AppendPath(nil, s.Data))
+		case event.SecFilename:
+			p.ExecFilename = string(s.Data)
+		}
+	}
+	p.Exe = ""
+	if len(p.Args) > 0 {
+		p.Exe = p.Args[0]
+	}
+	p.ExeMemfd = strings.HasPrefix(p.ExePath, "/memfd:")
+	if info, ok := containerOf(r); ok {
+		p.Container = info
+	}
+	p.SetCmdline()
+}
+
+func splitNUL(b []byte, out []string) []string {
+	b = bytes.TrimRight(b, "\x00")
+	if len(b) == 0 {
+		return out
+	}
+	for {
+		i := bytes.IndexByte(b, 0)
+		if i < 0 {
+			return append(out, string(b))
+		}
+		out = append(out, string(b[:i]))
+		b = b[i+1:]
+	}
+}
+
+// str returns the user string read for argument i.
+func str(r *event.Record, i int) ([]byte, bool) {
+	s, ok := r.Find(event.SecStr, i)
+	return s.Data, ok
+}
+
+// resolve makes a path argument absolute: relative paths are joined to the
+// dirfd's path (dirfdArg >= 0) or the cwd, and the result is cleaned.
+func (b *Builder) resolve(p *proctable.Process, r *event.Record, raw []byte, dirfdArg int8) string {
+	if len(raw) > 0 && raw[0] == '/' {
+		return path.Clean(string(raw))
+	}
+	base := p.Cwd
+	if dirfdArg >= 0 {
+		if d := int32(r.Args[dirfdArg]); d != atFDCWD {
+			if f := b.fdEntry(p, d); f != nil && f.Path != "" {
+				base = f.Path
+			}
+		}
+	}
+	if base == "" {
+		base = "/"
+	}
+	if len(raw) == 0 {
+		return base
+	}
+	return path.Join(base, string(raw))
+}
+
+// fdEntry returns p's fd entry, reading /proc once for fds opened before
+// the receiver started.
+func (b *Builder) fdEntry(p *proctable.Process, fd int32) *proctable.FD {
+	if f, ok := p.FDs[fd]; ok {
+		return f
+	}
+	if b.ProcFS == nil || fd < 0 {
+		return nil
+	}
+	name, ok := b.ProcFS.FDName(p.PID, fd)
+	if !ok {
+		return nil
+	}
+	f := &proctable.FD{Type: typeFromProcLink(name)}
+	if strings.HasPrefix(name, "/") {
+		f.Path = strings.TrimSuffix(name, " (deleted)")
+	} else {
+		f.Name = name
+	}
+	p.FDs[fd] = f
+	return f
+}
+
+// kernelFD finds the kernel's view of the fd the event operates on.
+func (b *Builder) kernelFD(sc *syscalls.Syscall, r *event.Record) (*event.FD, string, bool) {
+	if sc.FDSrc == 0 {
+		return nil, "", false
+	}
+	arg := int(sc.FDSrc - 1)
+	if sc.FDSrc == syscalls.FDRet {
+		arg = event.FDRet
+	}
+	s, ok := r.Find(event.SecFD, arg)
+	if !ok || !event.ParseFD(s.Data, &b.kfd) {
+		return nil, "", false
+	}
+	dname := ""
+	if d, ok := r.Find(event.SecDName, arg); ok {
+		dname = string(d.Data)
+	}
+	return &b.kfd, dname, true
+}
+
+// track applies a syscall's effect on the process and fd tables.
+func (b *Builder) track(sc *syscalls.Syscall, p *proctable.Process, r *event.Record) {
+	ret := r.Ret
+	if ret < 0 {
+		return
+	}
+	switch sc.Name {
+	case "open", "openat", "openat2", "creat":
+		dirfd := int8(-1)
+		if sc.Name == "openat" || sc.Name == "openat2" {
+			dirfd = 0
+		}
+		arg := 0
+		if dirfd == 0 {
+			arg = 1
+		}
+		raw, _ := str(r, arg)
+		f := &proctable.FD{Type: "file", Path: b.resolve(p, r, raw, dirfd)}
+		if k, dname, ok := b.kernelFD(sc, r); ok {
+			f.Type = fdType(k, dname)
+		}
+		p.FDs[int32(ret)] = f
+	case "open_by_handle_at":
+		p.FDs[int32(ret)] = &proctable.FD{Type: "file"}
+		if b.ProcFS != nil {
+			delete(p.FDs, int32(ret))
+			b.fdEntry(p, int32(ret))
+		}
+	case "memfd_create":
+		raw, _ := str(r, 0)
+		p.FDs[int32(ret)] = &proctable.FD{Type: "memfd", Path: "/memfd:" + string(raw)}
+	case "close":
+		delete(p.FDs, int32(r.Args[0]))
+	case "close_range":
+		lo, hi := uint32(r.Args[0]), uint32(r.Args[1])
+		for fd := range p.FDs {
+			if uint32(fd) >= lo && uint32(fd) <= hi {
+				delete(p.FDs, fd)
+			}
+		}
+	case "dup", "dup2", "dup3":
+		if f := b.fdEntry(p, int32(r.Args[0])); f != nil {
+			p.FDs[int32(ret)] = f
+		}
+	case "fcntl":
+		if cmd := r.Args[1]; cmd == unix.F_DUPFD || cmd == unix.F_DUPFD_CLOEXEC {
+			if f := b.fdEntry(p, int32(r.Args[0])); f != nil {
+				p.FDs[int32(ret)] = f
+			}
+		}
+	case "pipe", "pipe2", "socketpair":
+		if s, ok := r.Find(event.SecIntPair, -1); ok && len(s.Data) >= 8 {
+			t := "pipe"
+			if sc.Name == "socketpair" {
+				t = "unix"
+			}
+			for i := 0; i < 2; i++ {
+				fd := int32(uint32(s.Data[4*i]) | uint32(s.Data[4*i+1])<<8 | uint32(s.Data[4*i+2])<<16 | uint32(s.Data[4*i+3])<<24)
+				p.FDs[fd] = &proctable.FD{Type: t}
+			}
+		}
+	case "socket", "accept", "accept4", "eventfd2", "userfaultfd", "bpf", "io_uring_setup", "memfd_secret":
+		f := &proctable.FD{Server: sc.Name == "accept" || sc.Name == "accept4"}
+		if k, dname, ok := b.kernelFD(sc, r); ok {
+			f.Type = fdType(k, dname)
+		}
+		p.FDs[int32(ret)] = f
+	case "listen", "bind":
+		if f := b.fdEntry(p, int32(r.Args[0])); f != nil {
+			cp := *f
+			cp.Server = true
+			p.FDs[int32(r.Args[0])] = &cp
+		}
+	case "chdir":
+		raw, _ := str(r, 0)
+		p.Cwd = b.resolve(p, r, raw, -1)
+	case "fchdir":
+		if f := b.fdEntry(p, int32(r.Args[0])); f != nil && f.Path != "" {
+			p.Cwd = f.Path
+		}
+	case "setuid", "setfsuid":
+		if sc.Name == "setuid" {
+			p.UID = uint32(r.Args[0])
+		}
+	case "setgid":
+		p.GID = uint32(r.Args[0])
+	case "setreuid", "setresuid":
+		if e := uint32(r.Args[1]); e != 0xffffffff {
+			p.UID = e
+		}
+	case "setregid", "setresgid":
+		if e := uint32(r.Args[1]); e != 0xffffffff {
+			p.GID = e
+		}
+	case "setsid":
+		p.SID, p.PGID, p.VPGID = p.PID, p.PID, p.VPID
+	case "setpgid":
+		if pid, pg := int64(r.Args[0]), int64(r.Args[1]); pid == 0 || pid == p.PID {
+			if pg == 0 {
+				pg = p.PID
+			}
+			p.PGID = pg
+		}
+	}
+}
+
+// resource returns the record slice of the process's container (or host).
+func (b *Builder) resource(p *proctable.Process) plog.LogRecordSlice {
+	key := p.Container.ID
+	if s, ok := b.byRes[key]; ok {
+		return s
+	}
+	rl := b.logs.ResourceLogs().AppendEmpty()
+	ra := rl.Resource().Attributes()
+	if b.Host != "" {
+		ra.PutStr(fields.KeyHostName.Name, b.Host)
+	}
+	if key != "" {
+		ra.PutStr(fields.KeyContainerID.Name, key)
+		if p.Container.Runtime != "" {
+			ra.PutStr(fields.KeyContainerRuntime.Name, p.Container.Runtime)
+		}
+		if p.Container.PodUID != "" {
+			ra.PutStr(fields.KeyPodUID.Name, p.Container.PodUID)
+		}
+	}
+	sl := rl.ScopeLogs().AppendEmpty()
+	sl.Scope().SetName(ScopeName)
+	s := sl.LogRecords()
+	b.byRes[key] = s
+	return s
+}
+
+func putStrs(m pcommon.Map, k string, vals []string) {
+	s := m.PutEmptySlice(k)
+	s.EnsureCapacity(len(vals))
+	for _, v := range vals {
+		s.AppendEmpty().SetStr(v)
+	}
+}
+
+// record builds the log record of one syscall.
+func (b *Builder) record(sc *syscalls.Syscall, p *proctable.Process, r *event.Record, observed pcommon.Timestamp) {
+	lr := b.resource(p).AppendEmpty()
+	b.pending++
+	b.Emitted++
+	b.evtNum++
+	lr.SetTimestamp(pcommon.Timestamp(int64(r.TS) + b.BootToWallNs))
+	lr.SetObservedTimestamp(observed)
+	lr.SetEventName(EventName)
+	a := lr.Attributes()
+	a.EnsureCapacity(72)
+
+	a.PutStr(fields.KeyEvtType.Name, sc.Name)
+	a.PutInt(fields.KeyEvtNum.Name, b.evtNum)
+	a.PutInt(fields.KeyEvtCPU.Name, int64(r.CPU))
+	a.PutInt(fields.KeyEvtRawRes.Name, r.Ret)
+
+	b.putProcess(a, p, r)
+	b.putParams(a, sc, p, r)
+	b.putFD(a, sc, p, r)
+	if (sc.Name == "execve" || sc.Name == "execveat") && r.Ret == 0 {
+		for _, kv := range p.Env {
+			k, v, _ := strings.Cut(kv, "=")
+			if k != "" {
+				a.PutStr(fields.KeyProcEnv.Name+k, v)
+			}
+		}
+	}
+}
+
+func (b *Builder) putProcess(a pcommon.Map, p *proctable.Process, r *event.Record) {
+	a.PutInt(fields.KeyProcPID.Name, p.PID)
+	a.PutInt(fields.KeyProcVPID.Name, p.VPID)
+	a.PutInt(fields.KeyThreadTID.Name, int64(r.TID))
+	if int64(r.TID) == p.PID {
+		a.PutInt(fields.KeyThreadVTID.Name, p.VPID)
+	}
+	a.PutInt(fields.KeyProcPPID.Name, p.PPID)
+	a.PutStr(fields.KeyProcName.Name, p.Comm)
+	a.PutStr(fields.KeyProcExe.Name, p.Exe)
+	a.PutStr(fields.KeyProcExePath.Name, p.ExePath)
+	a.PutStr(fields.KeyProcCmdline.Name, p.Cmdline)
+	putStrs(a, fields.KeyProcArgs.Name, p.Args)
+	a.PutStr(fields.KeyProcCwd.Name, p.Cwd)
+	a.PutInt(fields.KeyProcTTY.Name, p.TTY)
+	a.PutBool(fields.KeyProcInteractive.Name, p.TTY != 0)
+	a.PutInt(fields.KeyProcSID.Name, p.SID)
+	if leader := b.Table.Peek(p.SID); leader != nil {
+		a.PutStr(fields.KeyProcSName.Name, leader.Comm)
+	}
+	a.PutInt(fields.KeyProcPGID.Name, p.PGID)
+	a.PutInt(fields.KeyProcVPGID.Name, p.VPGID)
+	if p.StartNs != 0 {
+		a.PutInt(fields.KeyProcStartTime.Name, p.StartNs)
+	}
+	if p.ExeIno != 0 {
+		a.PutInt(fields.KeyProcExeIno.Name, p.ExeIno)
+	}
+	a.PutBool(fields.KeyProcExeUpper.Name, p.ExeUpper)
+	a.PutBool(fields.KeyProcExeMemfd.Name, p.ExeMemfd)
+	a.PutStr(fields.KeyCapPermitted.Name, p.CapPrm)
+	a.PutStr(fields.KeyCapEffective.Name, p.CapEff)
+	a.PutStr(fields.KeyCapInheritable.Name, p.CapInh)
+
+	names := a.PutEmptySlice(fields.KeyAncNames.Name)
+	pids := a.PutEmptySlice(fields.KeyAncPIDs.Name)
+	exes := a.PutEmptySlice(fields.KeyAncExes.Name)
+	paths := a.PutEmptySlice(fields.KeyAncExePaths.Name)
+	cmds := a.PutEmptySlice(fields.KeyAncCmdlines.Name)
+	b.Table.Ancestors(p, MaxAncestors, func(an *proctable.Process) {
+		names.AppendEmpty().SetStr(an.Comm)
+		pids.AppendEmpty().SetInt(an.PID)
+		exes.AppendEmpty().SetStr(an.Exe)
+		paths.AppendEmpty().SetStr(an.ExePath)
+		cmds.AppendEmpty().SetStr(an.Cmdline)
+	})
+
+	a.PutInt(fields.KeyUserUID.Name, int64(p.UID))
+	if u, ok := b.Users.User(p.UID); ok {
+		a.PutStr(fields.KeyUserName.Name, u.Name)
+		a.PutStr(fields.KeyUserHome.Name, u.Home)
+		a.PutStr(fields.KeyUserShell.Name, u.Shell)
+	} else {
+		a.PutStr(fields.KeyUserName.Name, "<NA>")
+	}
+	a.PutInt(fields.KeyUserLoginUID.Name, p.LoginUID)
+	if p.LoginUID >= 0 {
+		if u, ok := b.Users.User(uint32(p.LoginUID)); ok {
+			a.PutStr(fields.KeyUserLoginName.Name, u.Name)
+		}
+	}
+	a.PutInt(fields.KeyGroupGID.Name, int64(p.GID))
+	if g, ok := b.Users.Group(p.GID); ok {
+		a.PutStr(fields.KeyGroupName.Name, g)
+	}
+}

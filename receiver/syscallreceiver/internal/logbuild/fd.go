@@ -1,0 +1,226 @@
+package logbuild
+
+import (
+	"net/netip"
+	"strconv"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"golang.org/x/sys/unix"
+
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/event"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/proctable"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/syscalls"
+	"github.com/vigil-sec/vigil/rules/fields"
+)
+
+// sockTuple is a socket's two ends with roles assigned.
+type sockTuple struct {
+	ok                       bool
+	name                     string
+	proto                    string
+	client, server           netip.Addr
+	cport, sport             uint16
+	local, peer              netip.Addr
+	lport, pport             uint16
+	unix                     bool
+	connected, server_, isIP bool
+}
+
+// clientSide reports whether the calling process is the client end of the
+// event's socket.
+func clientSide(sc *syscalls.Syscall, f *proctable.FD) bool {
+	switch sc.Name {
+	case "connect", "sendto", "sendmsg":
+		return true
+	case "accept", "accept4", "listen", "bind", "recvfrom", "recvmsg":
+		return false
+	}
+	return f == nil || !f.Server
+}
+
+func (b *Builder) tuple(sc *syscalls.Syscall, p *proctable.Process, r *event.Record) sockTuple {
+	var t sockTuple
+	k, _, ok := b.kernelFD(sc, r)
+	if !ok || k.Mode&unix.S_IFMT != unix.S_IFSOCK {
+		return t
+	}
+	t.ok = true
+	var f *proctable.FD
+	if sc.FDSrc >= 1 && sc.FDSrc <= 6 {
+		f = p.FDs[int32(r.Args[sc.FDSrc-1])]
+	}
+	// the address argument of connect/sendto/sendmsg/recvfrom names the peer
+	var sa sockaddr
+	var haveSA bool
+	if s, ok := r.Find(event.SecSockaddr, -1); ok {
+		sa, haveSA = parseSockaddr(s.Data)
+	}
+	switch k.Family {
+	case unix.AF_INET, unix.AF_INET6:
+		t.isIP = true
+		t.proto = l4proto(k)
+		t.local, t.lport = addrOf(k.Family, &k.LAddr), k.LPort
+		t.peer, t.pport = addrOf(k.Family, &k.RAddr), k.RPort
+		if haveSA && sa.addr.IsValid() && (sc.Name != "bind") {
+			t.peer, t.pport = sa.addr, sa.port
+		}
+		if k.Family == unix.AF_INET6 {
+			t.local, t.peer = t.local.Unmap(), t.peer.Unmap()
+		}
+		t.connected = k.RPort != 0
+		if clientSide(sc, f) {
+			t.client, t.cport, t.server, t.sport = t.local, t.lport, t.peer, t.pport
+		} else {
+			t.server_ = true
+			t.client, t.cport, t.server, t.sport = t.peer, t.pport, t.local, t.lport
+		}
+		t.name = t.client.String() + ":" + strconv.Itoa(int(t.cport)) + "->" + t.server.String() + ":" + strconv.Itoa(int(t.sport))
+	case unix.AF_UNIX:
+		t.unix = true
+		local, _ := r.Find(event.SecUnixLocal, -1)
+		peer, _ := r.Find(event.SecUnixPeer, -1)
+		switch {
+		case haveSA && sa.path != "":
+			t.name = sa.path
+		case len(peer.Data) > 0 && clientSide(sc, f):
+			t.name = unixPath(peer.Data)
+		case len(local.Data) > 0:
+			t.name = unixPath(local.Data)
+		case len(peer.Data) > 0:
+			t.name = unixPath(peer.Data)
+		}
+		t.connected = len(peer.Data) > 0
+	}
+	return t
+}
+
+// putFD writes the fd keys of the fd the event operates on.
+func (b *Builder) putFD(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Process, r *event.Record) {
+	if sc.Open {
+		b.putOpenFD(a, sc, p, r)
+		return
+	}
+	if sc.FDSrc == 0 {
+		return
+	}
+	var fd int64
+	if sc.FDSrc == syscalls.FDRet {
+		fd = r.Ret
+	} else {
+		fd = int64(int32(r.Args[sc.FDSrc-1]))
+	}
+	if fd < 0 {
+		a.PutInt(fields.KeyFDNum.Name, -1)
+		return
+	}
+	a.PutInt(fields.KeyFDNum.Name, fd)
+	k, dname, haveK := b.kernelFD(sc, r)
+	f := b.fdEntry(p, int32(fd))
+	typ := ""
+	switch {
+	case haveK:
+		typ = fdType(k, dname)
+	case f != nil:
+		typ = f.Type
+	}
+	if typ == "" || typ == "socket" && f != nil && f.Type != "" && f.Type != "socket" {
+		if f != nil {
+			typ = f.Type
+		}
+	}
+	if typ != "" {
+		a.PutStr(fields.KeyFDType.Name, typ)
+	}
+	if haveK {
+		a.PutInt(fields.KeyFDDev.Name, int64(k.Dev))
+		a.PutInt(fields.KeyFDIno.Name, int64(k.Ino))
+	}
+	switch {
+	case isFileType(typ):
+		if f != nil && f.Path != "" {
+			a.PutStr(fields.KeyFilePath.Name, f.Path)
+		}
+	case haveK && k.Mode&unix.S_IFMT == unix.S_IFSOCK:
+		t := b.tuple(sc, p, r)
+		if t.name != "" {
+			a.PutStr(fields.KeyFDName.Name, t.name)
+		}
+		a.PutBool(fields.KeyFDConnected.Name, t.connected)
+		a.PutBool(fields.KeyFDIsServer.Name, t.server_)
+		if t.isIP {
+			if t.proto != "" {
+				a.PutStr(fields.KeyL4Proto.Name, t.proto)
+			}
+			a.PutStr(fields.KeyClientAddr.Name, t.client.String())
+			a.PutInt(fields.KeyClientPort.Name, int64(t.cport))
+			a.PutStr(fields.KeyServerAddr.Name, t.server.String())
+			a.PutInt(fields.KeyServerPort.Name, int64(t.sport))
+			a.PutStr(fields.KeyLocalAddr.Name, t.local.String())
+			a.PutInt(fields.KeyLocalPort.Name, int64(t.lport))
+			a.PutStr(fields.KeyPeerAddr.Name, t.peer.String())
+			a.PutInt(fields.KeyPeerPort.Name, int64(t.pport))
+		}
+	case typ == "pipe" && haveK:
+		a.PutStr(fields.KeyFDName.Name, "pipe:["+strconv.FormatUint(k.Ino, 10)+"]")
+	case f != nil && f.Name != "":
+		a.PutStr(fields.KeyFDName.Name, f.Name)
+	case dname != "":
+		a.PutStr(fields.KeyFDName.Name, "anon_inode:"+dname)
+	}
+}
+
+// putOpenFD writes the fd keys of an open-family event: the opened path,
+// made absolute, even when the open failed, and the raw flags and mode.
+func (b *Builder) putOpenFD(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Process, r *event.Record) {
+	if r.Ret >= 0 {
+		a.PutInt(fields.KeyFDNum.Name, r.Ret)
+	} else {
+		a.PutInt(fields.KeyFDNum.Name, -1)
+	}
+	var flags, mode uint64
+	pathArg, dirfd := 0, int8(-1)
+	switch sc.Name {
+	case "open":
+		flags, mode = r.Args[1], r.Args[2]
+	case "openat":
+		flags, mode = r.Args[2], r.Args[3]
+		pathArg, dirfd = 1, 0
+	case "openat2":
+		pathArg, dirfd = 1, 0
+		if s, ok := r.Find(event.SecOpenHow, 2); ok && len(s.Data) >= 16 {
+			flags = leU64(s.Data)
+			mode = leU64(s.Data[8:])
+		}
+	case "creat":
+		flags, mode = unix.O_CREAT|unix.O_WRONLY|unix.O_TRUNC, r.Args[1]
+	case "open_by_handle_at":
+		flags = r.Args[2]
+	}
+	a.PutInt(fields.KeyOpenFlags.Name, int64(flags))
+	a.PutInt(fields.KeyOpenMode.Name, int64(mode))
+	typ := "file"
+	if flags&unix.O_DIRECTORY != 0 {
+		typ = "directory"
+	}
+	if k, dname, ok := b.kernelFD(sc, r); ok && r.Ret >= 0 {
+		typ = fdType(k, dname)
+		a.PutInt(fields.KeyFDDev.Name, int64(k.Dev))
+		a.PutInt(fields.KeyFDIno.Name, int64(k.Ino))
+	}
+	a.PutStr(fields.KeyFDType.Name, typ)
+	if sc.Name == "open_by_handle_at" {
+		if f := b.fdEntry(p, int32(r.Ret)); f != nil && f.Path != "" {
+			a.PutStr(fields.KeyFilePath.Name, f.Path)
+		}
+		return
+	}
+	raw, _ := str(r, pathArg)
+	a.PutStr(fields.KeyFilePath.Name, b.resolve(p, r, raw, dirfd))
+	a.PutStr(fields.KeyFDNameRaw.Name, string(raw))
+}
+
+func leU64(b []byte) uint64 {
+	_ = b[7]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}

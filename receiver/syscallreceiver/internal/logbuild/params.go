@@ -1,0 +1,235 @@
+package logbuild
+
+import (
+	"encoding/binary"
+	"strconv"
+	"strings"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/event"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/proctable"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/syscalls"
+	"github.com/vigil-sec/vigil/rules/fields"
+)
+
+var (
+	argPrefix    = fields.KeyEvtArg.Name
+	rawArgPrefix = fields.KeyEvtRawArg.Name
+)
+
+// putParams writes vigil.evt.arg.<name> for every parameter, in the
+// syscall's parameter order, and vigil.evt.rawarg.<name> for numeric ones.
+func (b *Builder) putParams(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Process, r *event.Record) {
+	for i := range sc.Params {
+		pr := &sc.Params[i]
+		text, raw, hasRaw := b.render(pr, sc, p, r)
+		a.PutStr(argPrefix+pr.Name, text)
+		if hasRaw {
+			a.PutInt(rawArgPrefix+pr.Name, raw)
+		}
+	}
+}
+
+func (b *Builder) argVal(pr *syscalls.Param, r *event.Record) uint64 {
+	if pr.Arg < 0 {
+		return uint64(r.Ret)
+	}
+	return r.Args[pr.Arg]
+}
+
+func (b *Builder) render(pr *syscalls.Param, sc *syscalls.Syscall, p *proctable.Process, r *event.Record) (string, int64, bool) {
+	v := b.argVal(pr, r)
+	buf := b.buf[:0]
+	defer func() { b.buf = buf[:0] }()
+	switch pr.R {
+	case syscalls.RRes:
+		if r.Ret < 0 {
+			if n := syscalls.ErrnoName(-r.Ret); n != "" {
+				return n, r.Ret, true
+			}
+		}
+		return strconv.FormatInt(r.Ret, 10), r.Ret, true
+	case syscalls.RFD:
+		fd := int64(int32(v))
+		if pr.Arg < 0 {
+			fd = r.Ret
+			if fd < 0 {
+				if n := syscalls.ErrnoName(-fd); n != "" {
+					return n, fd, true
+				}
+				return strconv.FormatInt(fd, 10), fd, true
+			}
+		}
+		return b.fdText(p, int32(fd)), fd, true
+	case syscalls.RDirFD:
+		fd := int32(v)
+		if fd == atFDCWD {
+			return "AT_FDCWD", int64(fd), true
+		}
+		return b.fdText(p, fd), int64(fd), true
+	case syscalls.RPath:
+		raw, _ := str(r, int(pr.Arg))
+		if pr.Aux == -2 {
+			return string(raw), 0, false
+		}
+		return b.resolve(p, r, raw, pr.Aux), 0, false
+	case syscalls.ROpenFlags:
+		return string(syscalls.AppendOpenFlags(buf, v)), int64(v), true
+	case syscalls.RMode:
+		return string(syscalls.Mode.AppendFlags(buf, v&0o7777)), int64(v), true
+	case syscalls.RDec:
+		return strconv.FormatInt(int64(v), 10), int64(v), true
+	case syscalls.RUDec:
+		return strconv.FormatUint(v, 10), int64(v), true
+	case syscalls.RHex:
+		return "0x" + strconv.FormatUint(v, 16), int64(v), true
+	case syscalls.RUID:
+		id := uint32(v)
+		if id != 0xffffffff {
+			if u, ok := b.Users.User(id); ok {
+				return u.Name, int64(id), true
+			}
+		}
+		return strconv.FormatInt(int64(int32(id)), 10), int64(id), true
+	case syscalls.RGID:
+		id := uint32(v)
+		if id != 0xffffffff {
+			if g, ok := b.Users.Group(id); ok {
+				return g, int64(id), true
+			}
+		}
+		return strconv.FormatInt(int64(int32(id)), 10), int64(id), true
+	case syscalls.RFlags:
+		return string(pr.Table.AppendFlags(buf, v)), int64(v), true
+	case syscalls.REnum:
+		return string(pr.Table.AppendEnum(buf, int64(int32(v)))), int64(int32(v)), true
+	case syscalls.RSockaddr:
+		if s, ok := r.Find(event.SecSockaddr, int(pr.Arg)); ok {
+			if sa, ok := parseSockaddr(s.Data); ok {
+				if sa.path != "" || !sa.addr.IsValid() {
+					return sa.path, 0, false
+				}
+				return sa.addr.String() + ":" + strconv.Itoa(int(sa.port)), 0, false
+			}
+		}
+		return "", 0, false
+	case syscalls.RTuple:
+		t := b.tuple(sc, p, r)
+		return t.name, 0, false
+	case syscalls.RExecExe:
+		args := b.execArgs(p, r)
+		if len(args) > 0 {
+			return args[0], 0, false
+		}
+		return "", 0, false
+	case syscalls.RExecArgs:
+		args := b.execArgs(p, r)
+		if len(args) > 1 {
+			return strings.Join(args[1:], " "), 0, false
+		}
+		return "", 0, false
+	case syscalls.RFilename:
+		if r.Ret < 0 {
+			raw, _ := str(r, 0)
+			return string(raw), 0, false
+		}
+		return p.ExecFilename, 0, false
+	case syscalls.RPipeFD0, syscalls.RPipeFD1:
+		if s, ok := r.Find(event.SecIntPair, -1); ok && len(s.Data) >= 8 {
+			off := 0
+			if pr.R == syscalls.RPipeFD1 {
+				off = 4
+			}
+			fd := int32(binary.LittleEndian.Uint32(s.Data[off:]))
+			return strconv.Itoa(int(fd)), int64(fd), true
+		}
+		return "-1", -1, true
+	case syscalls.RHowFlags, syscalls.RHowMode, syscalls.RHowResolve:
+		s, ok := r.Find(event.SecOpenHow, int(pr.Arg))
+		if !ok || len(s.Data) < 24 {
+			return "", 0, false
+		}
+		switch pr.R {
+		case syscalls.RHowFlags:
+			f := binary.LittleEndian.Uint64(s.Data)
+			return string(syscalls.AppendOpenFlags(buf, f)), int64(f), true
+		case syscalls.RHowMode:
+			m := binary.LittleEndian.Uint64(s.Data[8:])
+			return string(syscalls.Mode.AppendFlags(buf, m&0o7777)), int64(m), true
+		default:
+			res := binary.LittleEndian.Uint64(s.Data[16:])
+			return strconv.FormatUint(res, 10), int64(res), true
+		}
+	case syscalls.RDev, syscalls.RIno:
+		if k, _, ok := b.kernelFD(sc, r); ok && r.Ret >= 0 {
+			if pr.R == syscalls.RDev {
+				return "0x" + strconv.FormatUint(uint64(k.Dev), 16), int64(k.Dev), true
+			}
+			return strconv.FormatUint(k.Ino, 10), int64(k.Ino), true
+		}
+		return "0", 0, true
+	case syscalls.RProcField:
+		return b.procField(pr.Aux, p, r)
+	}
+	return "", 0, false
+}
+
+func (b *Builder) execArgs(p *proctable.Process, r *event.Record) []string {
+	if r.Ret == 0 {
+		return p.Args
+	}
+	if s, ok := r.Find(event.SecArgv, -1); ok {
+		b.args = splitNUL(s.Data, b.args[:0])
+		return b.args
+	}
+	return nil
+}
+
+func (b *Builder) procField(f int8, p *proctable.Process, r *event.Record) (string, int64, bool) {
+	num := func(v int64) (string, int64, bool) { return strconv.FormatInt(v, 10), v, true }
+	switch f {
+	case syscalls.PFTID:
+		return num(int64(r.TID))
+	case syscalls.PFPID:
+		return num(p.PID)
+	case syscalls.PFPPID:
+		return num(p.PPID)
+	case syscalls.PFCwd:
+		return p.Cwd, 0, false
+	case syscalls.PFComm:
+		return p.Comm, 0, false
+	case syscalls.PFUID:
+		return num(int64(p.UID))
+	case syscalls.PFGID:
+		return num(int64(p.GID))
+	case syscalls.PFVPGID:
+		return num(p.VPGID)
+	case syscalls.PFLoginUID:
+		return num(p.LoginUID)
+	case syscalls.PFTTY:
+		return num(p.TTY)
+	case syscalls.PFPGID:
+		return num(p.PGID)
+	case syscalls.PFExePath:
+		return p.ExePath, 0, false
+	case syscalls.PFEnv:
+		return strings.Join(p.Env, " "), 0, false
+	}
+	return "", 0, false
+}
+
+// fdText renders an fd as Falco does: "3(<f>/etc/passwd)" when its name is
+// known, the number otherwise.
+func (b *Builder) fdText(p *proctable.Process, fd int32) string {
+	n := strconv.Itoa(int(fd))
+	f := b.fdEntry(p, fd)
+	if f == nil {
+		return n
+	}
+	name := f.Path
+	if name == "" {
+		name = f.Name
+	}
+	return n + "(<" + string(typeChar(f.Type)) + ">" + name + ")"
+}

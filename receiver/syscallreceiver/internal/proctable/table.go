@@ -1,0 +1,173 @@
+// Package proctable is the receiver's view of every process: identity,
+// ancestry, credentials, container and open fds. It is fed by the probe's
+// fork/exec/exit records and by syscalls that change state, seeded from /proc
+// at start, and bounded. It is not safe for concurrent use: the receiver's
+// reader goroutine owns it.
+package proctable
+
+import (
+	"container/list"
+	"strings"
+
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/container"
+)
+
+// FD is what the table knows about one open file descriptor.
+type FD struct {
+	// Type is Falco's fd.type ("file", "directory", "ipv4", "pipe", ...);
+	// empty when only the kernel's view at each event is known.
+	Type string
+	// Path is the absolute path of a file or directory fd.
+	Path string
+	// Name is the name of a non-file fd ("pipe:[1234]").
+	Name string
+	// Server is true for sockets the process accepted or listens on.
+	Server bool
+}
+
+// Process is one process (thread group).
+type Process struct {
+	PID, PPID, VPID    int64
+	Comm               string // task comm: Falco proc.name
+	Exe                string // argv[0]
+	ExePath            string
+	Args               []string // argv, argv[0] included
+	Cmdline            string   // comm + " " + args, Falco's proc.cmdline
+	Cwd                string
+	TTY                int64
+	SID, PGID, VPGID   int64
+	UID, GID           uint32 // effective
+	LoginUID           int64
+	StartNs            int64 // wall clock
+	ExeIno             int64
+	ExeUpper, ExeMemfd bool
+	CapEff, CapPrm     string
+	CapInh             string
+	Env                []string // from the last exec; nil when not read
+	ExecFilename       string   // path the last exec was asked to run
+	Container          container.Info
+	FDs                map[int32]*FD
+	// Loaded is false for a placeholder made for a pid the table could not
+	// find anywhere (the process exited before it could be read).
+	Loaded bool
+
+	elem *list.Element
+}
+
+// SetCmdline rebuilds Cmdline from Comm and Args.
+func (p *Process) SetCmdline() {
+	if len(p.Args) <= 1 {
+		p.Cmdline = p.Comm
+		return
+	}
+	n := len(p.Comm)
+	for _, a := range p.Args[1:] {
+		n += 1 + len(a)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(p.Comm)
+	for _, a := range p.Args[1:] {
+		b.WriteByte(' ')
+		b.WriteString(a)
+	}
+	p.Cmdline = b.String()
+}
+
+// Table holds processes by tgid, evicting the least recently used beyond Max.
+type Table struct {
+	procs     map[int64]*Process
+	lru       list.List
+	Max       int
+	Evictions uint64
+	// Loader fills a process the table has not seen from the system
+	// (/proc); nil disables lazy loading.
+	Loader func(pid int64) (*Process, bool)
+}
+
+// New makes a table bounded to max processes.
+func New(max int) *Table {
+	return &Table{procs: make(map[int64]*Process, 1024), Max: max}
+}
+
+// Len is the number of processes held.
+func (t *Table) Len() int { return len(t.procs) }
+
+// Peek returns pid's entry without loading or touching it.
+func (t *Table) Peek(pid int64) *Process { return t.procs[pid] }
+
+// Get returns pid's entry, loading it if needed; a placeholder when the
+// process cannot be found.
+func (t *Table) Get(pid int64) *Process {
+	if p, ok := t.procs[pid]; ok {
+		t.lru.MoveToFront(p.elem)
+		return p
+	}
+	if t.Loader != nil {
+		if p, ok := t.Loader(pid); ok {
+			t.Put(p)
+			return p
+		}
+	}
+	p := &Process{PID: pid, LoginUID: -1, FDs: map[int32]*FD{}}
+	t.Put(p)
+	return p
+}
+
+// Put inserts or replaces p.
+func (t *Table) Put(p *Process) {
+	if old, ok := t.procs[p.PID]; ok {
+		t.lru.Remove(old.elem)
+	}
+	if p.FDs == nil {
+		p.FDs = map[int32]*FD{}
+	}
+	p.elem = t.lru.PushFront(p)
+	t.procs[p.PID] = p
+	for t.Max > 0 && len(t.procs) > t.Max {
+		back := t.lru.Back()
+		victim := back.Value.(*Process)
+		t.lru.Remove(back)
+		delete(t.procs, victim.PID)
+		t.Evictions++
+	}
+}
+
+// Remove forgets pid (it exited).
+func (t *Table) Remove(pid int64) {
+	if p, ok := t.procs[pid]; ok {
+		t.lru.Remove(p.elem)
+		delete(t.procs, pid)
+	}
+}
+
+// Ancestors calls fn for p's parent, grandparent, ... up to max levels,
+// stopping at the first one the table does not hold.
+func (t *Table) Ancestors(p *Process, max int, fn func(a *Process)) {
+	cur := p
+	for i := 0; i < max; i++ {
+		if cur.PPID <= 0 || cur.PPID == cur.PID {
+			return
+		}
+		a, ok := t.procs[cur.PPID]
+		if !ok {
+			return
+		}
+		fn(a)
+		cur = a
+	}
+}
+
+// Fork makes child a copy of its parent's state (what fork copies) under a
+// new pid.
+func Fork(parent *Process, pid, ppid, vpid int64) *Process {
+	c := *parent
+	c.PID, c.PPID, c.VPID = pid, ppid, vpid
+	c.elem = nil
+	c.FDs = make(map[int32]*FD, len(parent.FDs))
+	for k, v := range parent.FDs {
+		c.FDs[k] = v
+	}
+	c.Loaded = true
+	return &c
+}
