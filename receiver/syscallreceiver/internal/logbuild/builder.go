@@ -104,11 +104,18 @@ func (b *Builder) Handle(raw []byte, observed pcommon.Timestamp) error {
 			return nil
 		}
 		p := b.Table.Get(int64(r.TGID))
-		// the record first: a close still names the fd it closes
-		if int(r.Kind) < len(b.Emit) && b.Emit[r.Kind] {
+		emit := int(r.Kind) < len(b.Emit) && b.Emit[r.Kind]
+		// a close is recorded before the fd is forgotten, so it still names
+		// it; everything else after its effect, as Falco evaluates rules on
+		// the state the event leaves
+		closing := sc.Name == "close" || sc.Name == "close_range"
+		if emit && closing {
 			b.record(sc, p, r, observed)
 		}
 		b.track(sc, p, r)
+		if emit && !closing {
+			b.record(sc, p, r, observed)
+		}
 	}
 	return nil
 }

@@ -214,4 +214,3 @@ func missingCaps() string {
 	}
 	return "; this process lacks" + missing
 }
-

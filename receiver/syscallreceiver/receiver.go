@@ -1,0 +1,411 @@
+package syscallreceiver
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/cilium/ebpf/ringbuf"
+	"github.com/cilium/ebpf/rlimit"
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/receiver"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+	"go.uber.org/zap"
+	"golang.org/x/sys/unix"
+
+	"github.com/vigil-sec/vigil/internal/syscallset"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/logbuild"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/metadata"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/probe"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/proctable"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/syscalls"
+)
+
+// registry is where rules processors publish their syscall sets; a variable
+// so tests can use a private one.
+var registry = syscallset.Default
+
+type syscallReceiver struct {
+	cfg  *Config
+	set  receiver.Settings
+	next consumer.Logs
+
+	mu      sync.Mutex
+	started bool
+	tb      *metadata.TelemetryBuilder
+	probe   *probe.Probe
+	cancel  context.CancelFunc
+	done    chan struct{}
+	unsub   func()
+	updates chan []bool
+}
+
+func newReceiver(set receiver.Settings, cfg *Config, next consumer.Logs) (*syscallReceiver, error) {
+	return &syscallReceiver{cfg: cfg, set: set, next: next}, nil
+}
+
+// selection computes which syscalls become records (emit) and which the
+// kernel captures (emit plus the state set).
+func (r *syscallReceiver) selection(published []string, havePublished bool) (emit []bool, capture []bool) {
+	emit = make([]bool, probe.MaxSyscalls)
+	capture = make([]bool, probe.MaxSyscalls)
+	mark := func(dst []bool, name string) {
+		if s, ok := syscalls.Lookup(name); ok && s.NR < probe.MaxSyscalls {
+			dst[s.NR] = true
+		}
+	}
+	switch {
+	case !r.cfg.Syscalls.Auto:
+		for _, n := range r.cfg.Syscalls.Names {
+			mark(emit, n)
+		}
+	case havePublished:
+		for _, n := range published {
+			mark(emit, n)
+		}
+	default:
+		for _, s := range syscalls.All() {
+			if !s.IO {
+				mark(emit, s.Name)
+			}
+		}
+	}
+	copy(capture, emit)
+	for _, n := range syscalls.StateSet() {
+		mark(capture, n)
+	}
+	return emit, capture
+}
+
+func names(sel []bool) []string {
+	var out []string
+	for nr, on := range sel {
+		if on {
+			if s := syscalls.ByNumber(nr); s != nil {
+				out = append(out, s.Name)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.started {
+		return errors.New("syscall receiver: already started")
+	}
+	log := r.set.Logger
+	if !probe.Supported {
+		_, err := probe.Load(probe.Options{})
+		return fmt.Errorf("syscall receiver: %w", err)
+	}
+	if err := rlimit.RemoveMemlock(); err != nil {
+		// kernels from 5.11 charge BPF memory to the memory cgroup and
+		// ignore RLIMIT_MEMLOCK; without CAP_SYS_RESOURCE this fails
+		log.Info("could not raise RLIMIT_MEMLOCK; relying on memory-cgroup accounting (Linux 5.11+)", zap.Error(err))
+	}
+	tb, err := metadata.NewTelemetryBuilder(r.set.TelemetrySettings)
+	if err != nil {
+		return fmt.Errorf("syscall receiver: telemetry: %w", err)
+	}
+	p, err := probe.Load(probe.Options{
+		SelfTGID:    uint32(os.Getpid()),
+		CPUsPerRing: r.cfg.CPUsPerRing,
+		RingBytes:   r.cfg.RingBufferSize,
+		CaptureEnv:  r.cfg.CaptureEnv,
+	})
+	if err != nil {
+		tb.Shutdown()
+		return fmt.Errorf("syscall receiver: %w", err)
+	}
+	fail := func(err error) error {
+		p.Close()
+		tb.Shutdown()
+		return fmt.Errorf("syscall receiver: %w", err)
+	}
+	for _, s := range syscalls.All() {
+		if err := p.SetSpec(s.NR, probe.Spec{Kind: s.Kinds, FDSrc: s.FDSrc}); err != nil {
+			return fail(fmt.Errorf("installing the spec of %s: %w", s.Name, err))
+		}
+	}
+
+	var published []string
+	var have bool
+	if r.cfg.Syscalls.Auto {
+		published, have = registry.Current()
+	}
+	emit, capture := r.selection(published, have)
+	for nr, on := range capture {
+		if on {
+			if err := p.SetEnabled(nr, true); err != nil {
+				return fail(fmt.Errorf("enabling syscall %d: %w", nr, err))
+			}
+		}
+	}
+	switch {
+	case !r.cfg.Syscalls.Auto:
+		log.Info("capturing the configured syscalls", zap.Strings("syscalls", names(emit)))
+	case have:
+		log.Info("capturing the syscalls the rules need", zap.Strings("syscalls", names(emit)))
+	default:
+		log.Info("no rules processor has published a syscall set; capturing every supported syscall except read/write/send/recv",
+			zap.Int("count", len(names(emit))))
+	}
+
+	bootWall := bootToWall()
+	procfs := &proctable.ProcFS{Root: r.cfg.ProcRoot, BootWallNs: bootWall, TicksPerSec: 100}
+	table := proctable.New(r.cfg.MaxProcesses)
+	table.Loader = procfs.Load
+	host, _ := os.Hostname()
+	b := logbuild.New(table, proctable.NewUsers(r.cfg.PasswdFile, r.cfg.GroupFile), procfs, host)
+	b.BootToWallNs = bootWall
+	b.Emit = emit
+
+	// attach before reading /proc so that no process slips between the two
+	if err := p.Attach(); err != nil {
+		return fail(err)
+	}
+	if err := procfs.Scan(table); err != nil {
+		return fail(fmt.Errorf("reading %s: %w", r.cfg.ProcRoot, err))
+	}
+
+	r.updates = make(chan []bool, 1)
+	if r.cfg.Syscalls.Auto {
+		r.unsub = registry.Subscribe(func(union []string) { r.republished(union) })
+	}
+	runCtx, cancel := context.WithCancel(context.Background())
+	r.tb, r.probe, r.cancel, r.done = tb, p, cancel, make(chan struct{})
+	r.started = true
+	go r.run(runCtx, b)
+	return nil
+}
+
+// republished applies a rules processor's new syscall set: the kernel map
+// now, the emit set in the reader at its next turn.
+func (r *syscallReceiver) republished(union []string) {
+	emit, capture := r.selection(union, true)
+	r.mu.Lock()
+	p := r.probe
+	r.mu.Unlock()
+	if p == nil {
+		return
+	}
+	for nr := range capture {
+		if syscalls.ByNumber(nr) != nil {
+			_ = p.SetEnabled(nr, capture[nr])
+		}
+	}
+	select {
+	case <-r.updates:
+	default:
+	}
+	r.updates <- emit
+	r.set.Logger.Info("rules republished their syscall set", zap.Strings("syscalls", names(emit)))
+}
+
+func bootToWall() int64 {
+	var ts unix.Timespec
+	if err := unix.ClockGettime(unix.CLOCK_BOOTTIME, &ts); err != nil {
+		return 0
+	}
+	return time.Now().UnixNano() - ts.Nano()
+}
+
+type slot struct {
+	rec  ringbuf.Record
+	full bool
+	ts   uint64
+}
+
+// run reads the rings, merging them by timestamp so that one process's
+// events are applied in order even when it moves between CPUs, and hands
+// batches to the sender.
+func (r *syscallReceiver) run(ctx context.Context, b *logbuild.Builder) {
+	defer close(r.done)
+	out := make(chan plog.Logs, 4)
+	sent := make(chan struct{})
+	go r.send(out, sent)
+
+	readers := r.probe.Readers
+	past := time.Unix(0, 1)
+	for _, rd := range readers {
+		rd.SetDeadline(past) // never block: the probe does not wake us
+	}
+	slots := make([]slot, len(readers))
+	lastFlush := time.Now()
+	lastStats := lastFlush
+	var st statsState
+	timer := time.NewTimer(r.cfg.PollInterval)
+	defer timer.Stop()
+	n := 0
+	flush := func() {
+		if b.Pending() > 0 {
+			out <- b.Take()
+		}
+		lastFlush = time.Now()
+	}
+	for {
+		if ctx.Err() != nil {
+			break
+		}
+		any := false
+		for i, rd := range readers {
+			s := &slots[i]
+			if !s.full && rd.AvailableBytes() > 0 {
+				err := rd.ReadInto(&s.rec)
+				if errors.Is(err, os.ErrDeadlineExceeded) {
+					err = rd.ReadInto(&s.rec)
+				}
+				if err == nil && len(s.rec.RawSample) >= 8 {
+					s.full = true
+					s.ts = binary.LittleEndian.Uint64(s.rec.RawSample)
+				}
+			}
+			if s.full {
+				any = true
+			}
+		}
+		if !any {
+			now := time.Now()
+			if now.Sub(lastFlush) >= r.cfg.FlushInterval {
+				flush()
+			}
+			if now.Sub(lastStats) >= time.Second {
+				lastStats = now
+				r.stats(b, &st)
+				b.BootToWallNs = bootToWall()
+			}
+			select {
+			case emit := <-r.updates:
+				b.Emit = emit
+			default:
+			}
+			timer.Reset(r.cfg.PollInterval)
+			select {
+			case <-ctx.Done():
+			case <-timer.C:
+			}
+			continue
+		}
+		min := -1
+		for i := range slots {
+			if slots[i].full && (min < 0 || slots[i].ts < slots[min].ts) {
+				min = i
+			}
+		}
+		s := &slots[min]
+		s.full = false
+		if err := b.Handle(s.rec.RawSample, pcommon.NewTimestampFromTime(time.Now())); err != nil && b.Malformed < 10 {
+			r.set.Logger.Warn("skipping a malformed kernel record", zap.Error(err))
+		}
+		if b.Pending() >= r.cfg.MaxBatchSize {
+			flush()
+		}
+		if n++; n&1023 == 0 {
+			now := time.Now()
+			if now.Sub(lastFlush) >= r.cfg.FlushInterval {
+				flush()
+			}
+			if now.Sub(lastStats) >= time.Second {
+				lastStats = now
+				r.stats(b, &st)
+				b.BootToWallNs = bootToWall()
+			}
+			select {
+			case emit := <-r.updates:
+				b.Emit = emit
+			default:
+			}
+		}
+	}
+	flush()
+	r.stats(b, &st)
+	close(out)
+	<-sent
+}
+
+func (r *syscallReceiver) send(in <-chan plog.Logs, done chan<- struct{}) {
+	defer close(done)
+	ctx := context.Background()
+	for logs := range in {
+		n := logs.LogRecordCount()
+		if err := r.next.ConsumeLogs(ctx, logs); err != nil {
+			r.set.Logger.Debug("the next consumer refused a batch", zap.Error(err), zap.Int("records", n))
+		}
+		r.tb.ReceiverSyscallRecordsEmitted.Add(ctx, int64(n))
+	}
+}
+
+type statsState struct {
+	read, malformed, evictions uint64
+	drops                      []uint64
+	dropBuf                    []uint64
+	cpuAttrs                   []metric.AddOption
+}
+
+// stats publishes counters as deltas since the last call.
+func (r *syscallReceiver) stats(b *logbuild.Builder, st *statsState) {
+	ctx := context.Background()
+	tb := r.tb
+	tb.ReceiverSyscallEventsRead.Add(ctx, int64(b.Read-st.read))
+	tb.ReceiverSyscallMalformed.Add(ctx, int64(b.Malformed-st.malformed))
+	tb.ReceiverSyscallProcessTableEvictions.Add(ctx, int64(b.Table.Evictions-st.evictions))
+	tb.ReceiverSyscallProcessTableSize.Record(ctx, int64(b.Table.Len()))
+	st.read, st.malformed, st.evictions = b.Read, b.Malformed, b.Table.Evictions
+	var err error
+	st.dropBuf, err = r.probe.Drops(st.dropBuf)
+	if err != nil {
+		return
+	}
+	if st.drops == nil {
+		st.drops = make([]uint64, len(st.dropBuf))
+		for i := range st.dropBuf {
+			st.cpuAttrs = append(st.cpuAttrs, metric.WithAttributes(attribute.String("cpu", strconv.Itoa(i))))
+		}
+	}
+	for i, d := range st.dropBuf {
+		if i < len(st.drops) && d != st.drops[i] {
+			tb.ReceiverSyscallKernelDrops.Add(ctx, int64(d-st.drops[i]), st.cpuAttrs[i])
+			st.drops[i] = d
+		}
+	}
+}
+
+func (r *syscallReceiver) Shutdown(ctx context.Context) error {
+	r.mu.Lock()
+	if !r.started {
+		r.mu.Unlock()
+		return nil
+	}
+	r.started = false
+	unsub, cancel, done := r.unsub, r.cancel, r.done
+	r.unsub = nil
+	r.mu.Unlock()
+	if unsub != nil {
+		unsub()
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	r.mu.Lock()
+	err := r.probe.Close()
+	r.probe = nil
+	r.tb.Shutdown()
+	r.mu.Unlock()
+	return err
+}
