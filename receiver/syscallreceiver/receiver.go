@@ -35,6 +35,10 @@ import (
 // so tests can use a private one.
 var registry = syscallset.Default
 
+// tap, when set (by tests that record raw samples), sees every raw record
+// before it is handled.
+var tap func(raw []byte)
+
 type syscallReceiver struct {
 	cfg  *Config
 	set  receiver.Settings
@@ -307,6 +311,9 @@ func (r *syscallReceiver) run(ctx context.Context, b *logbuild.Builder) {
 		}
 		s := &slots[min]
 		s.full = false
+		if tap != nil {
+			tap(s.rec.RawSample)
+		}
 		if err := b.Handle(s.rec.RawSample, pcommon.NewTimestampFromTime(time.Now())); err != nil && b.Malformed < 10 {
 			r.set.Logger.Warn("skipping a malformed kernel record", zap.Error(err))
 		}
