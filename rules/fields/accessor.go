@@ -130,6 +130,20 @@ func init() {
 	}
 }
 
+// DirectKey returns the one attribute a field reads as is, when it is that
+// simple, so callers can skip the accessor's dispatch.
+func (a *Accessor) DirectKey() (Key, bool) {
+	switch {
+	case a.f.Extract == Direct && len(a.f.Keys) == 1 && !a.f.List:
+		return a.f.Keys[0], true
+	case a.f.Extract == Prefixed && a.hasArg:
+		return a.key, true
+	case a.f.Extract == Ancestor && a.idx == 0:
+		return a.f.Keys[0], true
+	}
+	return Key{}, false
+}
+
 // Field returns the field read.
 func (a *Accessor) Field() *Field { return a.f }
 

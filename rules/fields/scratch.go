@@ -13,6 +13,9 @@ import "unsafe"
 // (a sync.Pool).
 type Scratch struct {
 	B []byte
+	// Memo is per-event memory an evaluator may use to remember results it
+	// shares between rules; accessors never touch it.
+	Memo []uint8
 }
 
 // Mark returns the current end of the buffer.

@@ -29,6 +29,13 @@ type checkInfo struct {
 	eval node
 	cost int
 	pos  condition.Pos
+	// text is the check as condition text, for Filter.String.
+	text string
+	// ptrue estimates how often the check holds, for ordering operands.
+	ptrue float64
+	// never is set for checks that cannot hold for any event: the
+	// never_true idiom evt.num = 0 (event numbers start at 1).
+	never bool
 	// typePred is set for a constant comparison on plain evt.type, so the
 	// check folds to a constant once the event type is known.
 	typePred func(string) bool
@@ -103,7 +110,10 @@ func (c *compiler) check(ck *condition.Check) (*checkInfo, *Error) {
 		return nil, err
 	}
 	op := ck.Op
-	ci := &checkInfo{pos: ck.At, lhs: lhs}
+	ci := &checkInfo{pos: ck.At, lhs: lhs, text: condition.String(ck), ptrue: selectivity(ck, lhs)}
+	if lhs.acc != nil && lhs.acc.Field().Name == "evt.num" {
+		ci.never = neverTrueNum(ck)
+	}
 	if op == condition.OpExists {
 		ci.eval, ci.cost = existsNode(lhs), lhs.cost
 		return ci, nil
@@ -157,6 +167,63 @@ func (c *compiler) check(ck *condition.Check) (*checkInfo, *Error) {
 		return c.dynamicCheck(ci, ck, lhs, rv)
 	}
 	return nil, errorf(ck.At, "operator '%s' needs a value", op)
+}
+
+// selectivity guesses the probability that a check holds. Rule conditions
+// test for rare things ("proc.name in (shells)") and exclude rarer ones
+// ("and not ..."), so equality-like tests are assumed rarely true and
+// inequalities and existence tests usually true.
+func selectivity(ck *condition.Check, lhs *Value) float64 {
+	switch ck.Op {
+	case condition.OpExists, condition.OpNe:
+		return 0.9
+	case condition.OpLt, condition.OpLe, condition.OpGt, condition.OpGe:
+		return 0.5
+	}
+	if lhs.typ == fields.Bool {
+		return 0.5
+	}
+	return 0.1
+}
+
+// neverTrueNum recognises evt.num checks that no event satisfies: = 0,
+// in (0), < 1, <= 0.
+func neverTrueNum(ck *condition.Check) bool {
+	var items []condition.Literal
+	switch rhs := ck.RHS.(type) {
+	case *condition.Literal:
+		items = []condition.Literal{*rhs}
+	case *condition.List:
+		items = rhs.Items
+	default:
+		return false
+	}
+	if len(items) == 0 || ck.Modifier != condition.ModNone {
+		return false
+	}
+	for _, it := range items {
+		n, err := parseInt(it, fields.Int)
+		if err != nil {
+			return false
+		}
+		switch ck.Op {
+		case condition.OpEq, condition.OpIn, condition.OpIntersects:
+			if n != 0 {
+				return false
+			}
+		case condition.OpLt:
+			if n > 1 {
+				return false
+			}
+		case condition.OpLe:
+			if n > 0 {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // existsNode: the value can be extracted (any candidate, for AnyOf).
@@ -220,6 +287,13 @@ func strNode(v *Value, pred func(string) bool) node {
 			return false
 		}
 	}
+	if v.direct {
+		k := v.key
+		return func(ev fields.Event, _ *fields.Scratch) bool {
+			s, ok := ev.Str(k)
+			return ok && pred(s)
+		}
+	}
 	get := v.str
 	if v.acc != nil && !v.acc.Composes() {
 		// Plain fields read straight from the event; nothing to release.
@@ -252,11 +326,45 @@ func intNode(v *Value, pred func(int64) bool) node {
 			return false
 		}
 	}
+	if v.direct {
+		k := v.key
+		return func(ev fields.Event, _ *fields.Scratch) bool {
+			x, ok := ev.Int(k)
+			return ok && pred(x)
+		}
+	}
 	get := v.num
 	return func(ev fields.Event, sc *fields.Scratch) bool {
 		x, ok := get(ev, sc)
 		return ok && pred(x)
 	}
+}
+
+// directStrEq and directIntCmp are the commonest checks written out, so
+// they cost one closure call and one event read.
+func directStrEq(k fields.Key, want string, eq bool) node {
+	return func(ev fields.Event, _ *fields.Scratch) bool {
+		s, ok := ev.Str(k)
+		return ok && (s == want) == eq
+	}
+}
+
+func directIntCmp(k fields.Key, op condition.Operator, c int64) node {
+	switch op {
+	case condition.OpEq:
+		return func(ev fields.Event, _ *fields.Scratch) bool { x, ok := ev.Int(k); return ok && x == c }
+	case condition.OpNe:
+		return func(ev fields.Event, _ *fields.Scratch) bool { x, ok := ev.Int(k); return ok && x != c }
+	case condition.OpLt:
+		return func(ev fields.Event, _ *fields.Scratch) bool { x, ok := ev.Int(k); return ok && x < c }
+	case condition.OpLe:
+		return func(ev fields.Event, _ *fields.Scratch) bool { x, ok := ev.Int(k); return ok && x <= c }
+	case condition.OpGt:
+		return func(ev fields.Event, _ *fields.Scratch) bool { x, ok := ev.Int(k); return ok && x > c }
+	case condition.OpGe:
+		return func(ev fields.Event, _ *fields.Scratch) bool { x, ok := ev.Int(k); return ok && x >= c }
+	}
+	return nil
 }
 
 func boolNode(v *Value, pred func(bool) bool) node {
@@ -333,6 +441,9 @@ func (c *compiler) scalarCheck(ci *checkInfo, ck *condition.Check, lhs *Value, l
 			return nil, err
 		}
 		ci.eval, ci.cost = strNode(lhs, pred), lhs.cost+cost
+		if lhs.direct && (op == condition.OpEq || op == condition.OpNe) {
+			ci.eval = directStrEq(lhs.key, lit.Text, op == condition.OpEq)
+		}
 		if isEvtType(lhs) {
 			ci.typePred = pred
 		}
@@ -350,6 +461,9 @@ func (c *compiler) scalarCheck(ci *checkInfo, ck *condition.Check, lhs *Value, l
 			return nil, err
 		}
 		ci.eval, ci.cost = intNode(lhs, intPred(op, k)), lhs.cost+1
+		if lhs.direct && lhs.shape == fields.Single {
+			ci.eval = directIntCmp(lhs.key, op, k)
+		}
 	case lhs.typ == fields.Bool:
 		k, err := parseBool(lit)
 		if err != nil {

@@ -10,6 +10,8 @@ package native
 
 import (
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/vigil-sec/vigil/rules/condition"
@@ -36,6 +38,8 @@ type tree struct {
 	check    *checkInfo
 	value    bool // for constants
 	cost     int
+	// ptrue estimates how often the subtree holds.
+	ptrue float64
 }
 
 type treeKind uint8
@@ -98,7 +102,7 @@ func (c *compiler) build(e condition.Expr) (*tree, *Error) {
 		if err != nil {
 			return nil, err
 		}
-		return &tree{kind: kCheck, check: ci, cost: ci.cost}, nil
+		return &tree{kind: kCheck, check: ci, cost: ci.cost, ptrue: ci.ptrue}, nil
 	case *condition.MacroRef:
 		return nil, errorf(e.At, "undefined macro '%s' used in filter", e.Name)
 	case nil:
@@ -116,6 +120,9 @@ func optimise(t *tree, evtType string) *tree {
 	case kConst:
 		return t
 	case kCheck:
+		if t.check.never {
+			return constTree(false)
+		}
 		if evtType != "" && t.check.typePred != nil {
 			return constTree(t.check.typePred(evtType))
 		}
@@ -128,7 +135,7 @@ func optimise(t *tree, evtType string) *tree {
 		if k.kind == kNot {
 			return k.children[0]
 		}
-		return &tree{kind: kNot, children: []*tree{k}, cost: k.cost}
+		return &tree{kind: kNot, children: []*tree{k}, cost: k.cost, ptrue: 1 - k.ptrue}
 	}
 	// and/or: the absorbing constant is false for and, true for or.
 	absorb := t.kind == kOr
@@ -155,10 +162,46 @@ func optimise(t *tree, evtType string) *tree {
 	case 1:
 		return kids[0]
 	}
-	slices.SortStableFunc(kids, func(a, b *tree) int { return a.cost - b.cost })
+	// Classic ordering for short-circuit evaluation of independent tests:
+	// ascending cost per chance of deciding the result (being false in an
+	// and, true in an or).
+	key := func(k *tree) float64 {
+		decide := 1 - k.ptrue
+		if t.kind == kOr {
+			decide = k.ptrue
+		}
+		return float64(k.cost) / max(decide, 0.01)
+	}
+	slices.SortStableFunc(kids, func(a, b *tree) int {
+		ka, kb := key(a), key(b)
+		switch {
+		case ka < kb:
+			return -1
+		case ka > kb:
+			return 1
+		}
+		return 0
+	})
+	// The cost of an and/or is what evaluating it is expected to cost:
+	// later operands only run when the earlier ones did not decide.
 	out := &tree{kind: t.kind, children: kids}
+	reach := 1.0
+	ptrue, pfalse := 1.0, 1.0
+	var cost float64
 	for _, k := range kids {
-		out.cost += k.cost
+		cost += reach * float64(k.cost)
+		if t.kind == kAnd {
+			reach *= k.ptrue
+		} else {
+			reach *= 1 - k.ptrue
+		}
+		ptrue *= k.ptrue
+		pfalse *= 1 - k.ptrue
+	}
+	out.cost = max(1, int(cost+0.5))
+	out.ptrue = ptrue
+	if t.kind == kOr {
+		out.ptrue = 1 - pfalse
 	}
 	return out
 }
@@ -201,6 +244,8 @@ func mergeOr(kids []*tree) []*tree {
 		}
 		drop[key] = true
 		ci := &checkInfo{pos: g.pos, lhs: g.lhs, merge: g.kind, mergeItems: g.items}
+		ci.text = g.lhs.text + " " + [...]string{mergeEqual: "in", mergePrefix: "startswith anyof", mergeSuffix: "endswith anyof"}[g.kind] +
+			" (" + strings.Join(g.items, ", ") + ")"
 		switch g.kind {
 		case mergeEqual:
 			set := newStrSet(g.items)
@@ -215,7 +260,8 @@ func mergeOr(kids []*tree) []*tree {
 			ss := newSuffixSet(g.items)
 			ci.eval, ci.cost = strNode(g.lhs, ss.has), g.lhs.cost+2+len(ss.byLen)
 		}
-		merged[g.first] = &tree{kind: kCheck, check: ci, cost: ci.cost}
+		ci.ptrue = 0.1
+		merged[g.first] = &tree{kind: kCheck, check: ci, cost: ci.cost, ptrue: ci.ptrue}
 	}
 	if len(merged) == 0 {
 		return kids
@@ -236,7 +282,11 @@ func mergeOr(kids []*tree) []*tree {
 }
 
 // emit turns an optimised tree into closures.
-func emit(t *tree) node {
+func emit(t *tree) node { return emitMemo(t, nil) }
+
+// emitMemo is emit with shared checks remembered per event: memo maps a
+// check's text to its slot in Scratch.Memo (0 unknown, 1 false, 2 true).
+func emitMemo(t *tree, memo map[string]int) node {
 	switch t.kind {
 	case kConst:
 		if t.value {
@@ -244,14 +294,17 @@ func emit(t *tree) node {
 		}
 		return func(fields.Event, *fields.Scratch) bool { return false }
 	case kCheck:
+		if slot, ok := memo[t.check.text]; ok {
+			return memoNode(slot, t.check.eval)
+		}
 		return t.check.eval
 	case kNot:
-		k := emit(t.children[0])
+		k := emitMemo(t.children[0], memo)
 		return func(ev fields.Event, sc *fields.Scratch) bool { return !k(ev, sc) }
 	}
 	kids := make([]node, len(t.children))
 	for i, c := range t.children {
-		kids[i] = emit(c)
+		kids[i] = emitMemo(c, memo)
 	}
 	if t.kind == kAnd {
 		switch len(kids) {
@@ -289,15 +342,43 @@ func emit(t *tree) node {
 	}
 }
 
-// specialise compiles the filter for events whose evt.type is t: checks on
+// specialise optimises the filter for events whose evt.type is t: checks on
 // evt.type fold away. ok is false when the filter can never match such an
 // event.
-func (f *Filter) specialise(evtType string) (node, bool) {
+func (f *Filter) specialise(evtType string) (*tree, bool) {
 	t := optimise(f.root, evtType)
 	if t.kind == kConst && !t.value {
 		return nil, false
 	}
-	return emit(t), true
+	return t, true
+}
+
+func memoNode(slot int, k node) node {
+	return func(ev fields.Event, sc *fields.Scratch) bool {
+		switch sc.Memo[slot] {
+		case 1:
+			return false
+		case 2:
+			return true
+		}
+		r := k(ev, sc)
+		sc.Memo[slot] = 1
+		if r {
+			sc.Memo[slot] = 2
+		}
+		return r
+	}
+}
+
+// checkTexts counts the checks of a tree by their text.
+func checkTexts(t *tree, count map[string]int) {
+	if t.kind == kCheck {
+		count[t.check.text]++
+		return
+	}
+	for _, c := range t.children {
+		checkTexts(c, count)
+	}
 }
 
 // Match evaluates the filter on one event.
@@ -323,4 +404,34 @@ func putScratch(sc *fields.Scratch) {
 	}
 	sc.B = sc.B[:0]
 	scratchPool.Put(sc)
+}
+
+// String renders the optimised filter, operands in evaluation order with
+// their estimated costs, for tests and debugging.
+func (f *Filter) String() string { return treeString(f.root) }
+
+// StringFor renders the filter as specialised for one event type.
+func (f *Filter) StringFor(evtType string) string { return treeString(optimise(f.root, evtType)) }
+
+func treeString(t *tree) string {
+	switch t.kind {
+	case kConst:
+		return strconv.FormatBool(t.value)
+	case kCheck:
+		return t.check.text + " [" + strconv.Itoa(t.cost) + "]"
+	case kNot:
+		return "not (" + treeString(t.children[0]) + ")"
+	}
+	sep := " and "
+	if t.kind == kOr {
+		sep = " or "
+	}
+	parts := make([]string, len(t.children))
+	for i, c := range t.children {
+		parts[i] = treeString(c)
+		if c.kind == kAnd || c.kind == kOr {
+			parts[i] = "(" + parts[i] + ")"
+		}
+	}
+	return strings.Join(parts, sep)
 }

@@ -36,6 +36,9 @@ type Index[T any] struct {
 	// other serves event types no rule names: only rules that match every
 	// type can apply there.
 	other []entry[T]
+	// memoSlots is the number of checks shared between rules whose result
+	// is remembered per event.
+	memoSlots int
 }
 
 type entry[T any] struct {
@@ -44,6 +47,8 @@ type entry[T any] struct {
 }
 
 // NewIndex builds the index. Rules are evaluated in the order given.
+// Checks that several rules share for one event type (the open_read macro,
+// container.id != host) are evaluated once per event.
 func NewIndex[T any](rules []IndexedRule[T]) *Index[T] {
 	ix := &Index[T]{byType: map[string][]entry[T]{}}
 	var named []string
@@ -52,22 +57,48 @@ func NewIndex[T any](rules []IndexedRule[T]) *Index[T] {
 	}
 	slices.Sort(named)
 	named = slices.Compact(named)
-	for _, r := range rules {
-		if r.Types == nil {
-			ix.other = append(ix.other, entry[T]{r.ID, r.Filter.eval})
-		}
+	type pending struct {
+		id T
+		t  *tree
 	}
+	plans := map[string][]pending{}
+	count := map[string]int{}
 	for _, t := range named {
-		var list []entry[T]
+		var list []pending
 		for _, r := range rules {
 			if r.Types != nil && !slices.Contains(r.Types, t) {
 				continue
 			}
-			if eval, ok := r.Filter.specialise(t); ok {
-				list = append(list, entry[T]{r.ID, eval})
+			if st, ok := r.Filter.specialise(t); ok {
+				list = append(list, pending{r.ID, st})
+				checkTexts(st, count)
 			}
 		}
-		ix.byType[t] = list
+		plans[t] = list
+	}
+	var other []pending
+	for _, r := range rules {
+		if r.Types == nil {
+			other = append(other, pending{r.ID, r.Filter.root})
+			checkTexts(r.Filter.root, count)
+		}
+	}
+	memo := map[string]int{}
+	for text, n := range count {
+		if n > 1 {
+			memo[text] = len(memo)
+		}
+	}
+	ix.memoSlots = len(memo)
+	for t, list := range plans {
+		entries := make([]entry[T], len(list))
+		for i, p := range list {
+			entries[i] = entry[T]{p.id, emitMemo(p.t, memo)}
+		}
+		ix.byType[t] = entries
+	}
+	for _, p := range other {
+		ix.other = append(ix.other, entry[T]{p.id, emitMemo(p.t, memo)})
 	}
 	return ix
 }
@@ -85,6 +116,11 @@ func (ix *Index[T]) Match(ev fields.Event, mode Mode, dst []T) []T {
 		return dst
 	}
 	sc := getScratch()
+	if cap(sc.Memo) < ix.memoSlots {
+		sc.Memo = make([]uint8, ix.memoSlots)
+	}
+	sc.Memo = sc.Memo[:ix.memoSlots]
+	clear(sc.Memo)
 	for _, e := range list {
 		if e.eval(ev, sc) {
 			dst = append(dst, e.id)

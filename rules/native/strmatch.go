@@ -106,26 +106,62 @@ func containsFold(s, needle string) bool {
 }
 
 // strSet is the right side of "in"/"intersects" on text: a few items are
-// compared directly, more go through a hash set.
+// compared directly, more go through a hash set. Most values tested are not
+// members, so two bitmasks (the lengths and the last bytes of the items)
+// reject most of them before any hashing.
 type strSet struct {
 	small []string
 	big   map[string]struct{}
+	// lens has bit n set when an item is n bytes long (n < 63); bit 63
+	// stands for every longer length.
+	lens uint64
+	// last has bit c set when an item ends in byte c; empty items set
+	// hasEmpty instead.
+	last     [4]uint64
+	hasEmpty bool
 }
 
 const smallSet = 4
 
 func newStrSet(items []string) *strSet {
-	if len(items) <= smallSet {
-		return &strSet{small: slices.Clone(items)}
-	}
-	m := make(map[string]struct{}, len(items))
+	s := &strSet{}
 	for _, it := range items {
-		m[it] = struct{}{}
+		s.lens |= lenBit(len(it))
+		if it == "" {
+			s.hasEmpty = true
+			continue
+		}
+		c := it[len(it)-1]
+		s.last[c>>6] |= 1 << (c & 63)
 	}
-	return &strSet{big: m}
+	if len(items) <= smallSet {
+		s.small = slices.Clone(items)
+		return s
+	}
+	s.big = make(map[string]struct{}, len(items))
+	for _, it := range items {
+		s.big[it] = struct{}{}
+	}
+	return s
+}
+
+func lenBit(n int) uint64 {
+	if n >= 63 {
+		return 1 << 63
+	}
+	return 1 << n
 }
 
 func (s *strSet) has(v string) bool {
+	if s.lens&lenBit(len(v)) == 0 {
+		return false
+	}
+	if v == "" {
+		return s.hasEmpty
+	}
+	if c := v[len(v)-1]; s.last[c>>6]&(1<<(c&63)) == 0 {
+		return false
+	}
 	if s.big != nil {
 		_, ok := s.big[v]
 		return ok

@@ -19,8 +19,11 @@ import (
 type Value struct {
 	typ   fields.Type
 	shape fields.Shape
-	// acc is set for a plain field.
-	acc  *fields.Accessor
+	// acc is set for a plain field; direct when it reads one attribute as
+	// is, from key.
+	acc    *fields.Accessor
+	direct bool
+	key    fields.Key
 	text string
 	cost int
 
@@ -196,6 +199,20 @@ func accessorValue(acc *fields.Accessor, text string) *Value {
 			v.intAt = func(ev fields.Event, _ *fields.Scratch, i int) (int64, bool) { return acc.IntAt(ev, i) }
 		} else {
 			v.strAt = func(ev fields.Event, _ *fields.Scratch, i int) (string, bool) { return acc.StrAt(ev, i) }
+		}
+		return v
+	}
+	if k, ok := acc.DirectKey(); ok {
+		v.direct, v.key = true, k
+		switch {
+		case v.typ.Numeric():
+			v.num = func(ev fields.Event, _ *fields.Scratch) (int64, bool) { return ev.Int(k) }
+		case v.typ == fields.Bool:
+			v.bl = func(ev fields.Event, _ *fields.Scratch) (bool, bool) { return ev.Bool(k) }
+		case v.typ == fields.Bytes:
+			v.byt = func(ev fields.Event, _ *fields.Scratch) ([]byte, bool) { return ev.Bytes(k) }
+		default:
+			v.str = func(ev fields.Event, _ *fields.Scratch) (string, bool) { return ev.Str(k) }
 		}
 		return v
 	}

@@ -17,9 +17,33 @@ import (
 // Range reports them in.
 type Event struct {
 	record, resource []attr
-	bySlot           []any
-	time             int64
+	// slot maps Key.Slot to an index in values (0 = unset), and byName
+	// holds the other attributes, so reads cost what a well-built processor
+	// view costs (an index or a hash, never a scan) and an event stays
+	// compact, about the size of its attributes.
+	slot      []uint8
+	values    []slotValue
+	byName    map[string]any
+	resByName map[string]any
+	time      int64
 }
+
+// slotValue holds one typed value; kind says which field is set.
+type slotValue struct {
+	kind uint8
+	s    string
+	n    int64
+	b    bool
+	v    any // slices and byte buffers
+}
+
+const (
+	kindNone uint8 = iota
+	kindStr
+	kindInt
+	kindBool
+	kindOther
+)
 
 type attr struct {
 	name  string
@@ -30,7 +54,7 @@ var _ fields.Event = (*Event)(nil)
 
 // New returns an empty event.
 func New() *Event {
-	return &Event{bySlot: make([]any, fields.NumSlots())}
+	return &Event{slot: make([]uint8, fields.NumSlots()), values: []slotValue{{}}, byName: map[string]any{}, resByName: map[string]any{}}
 }
 
 // FromMap builds an event from attribute names to values. A name that is a
@@ -69,7 +93,24 @@ func (e *Event) Set(k fields.Key, v any) *Event {
 	nv := normalise(v)
 	e.put(k.Name, k.Resource, nv)
 	if k.Slot >= 0 {
-		e.bySlot[k.Slot] = nv
+		sv := slotValue{kind: kindOther, v: nv}
+		switch x := nv.(type) {
+		case string:
+			sv = slotValue{kind: kindStr, s: x}
+		case int64:
+			sv = slotValue{kind: kindInt, n: x}
+		case bool:
+			sv = slotValue{kind: kindBool, b: x}
+		}
+		if i := e.slot[k.Slot]; i != 0 {
+			e.values[i] = sv
+		} else {
+			if len(e.values) > 255 {
+				panic("fieldstest: too many attributes")
+			}
+			e.slot[k.Slot] = uint8(len(e.values))
+			e.values = append(e.values, sv)
+		}
 	}
 	return e
 }
@@ -98,10 +139,19 @@ func (e *Event) put(name string, resource bool, v any) {
 	for i := range *list {
 		if (*list)[i].name == name {
 			(*list)[i].value = v
+			e.names(resource)[name] = v
 			return
 		}
 	}
 	*list = append(*list, attr{name, v})
+	e.names(resource)[name] = v
+}
+
+func (e *Event) names(resource bool) map[string]any {
+	if resource {
+		return e.resByName
+	}
+	return e.byName
 }
 
 func normalise(v any) any {
@@ -145,35 +195,49 @@ func normalise(v any) any {
 }
 
 func (e *Event) get(k fields.Key) (any, bool) {
-	if k.Slot >= 0 && k.Slot < len(e.bySlot) {
-		v := e.bySlot[k.Slot]
-		return v, v != nil
-	}
-	list := e.record
-	if k.Resource {
-		list = e.resource
-	}
-	for _, a := range list {
-		if a.name == k.Name {
-			return a.value, true
+	if k.Slot >= 0 && k.Slot < len(e.slot) {
+		sv := &e.values[e.slot[k.Slot]]
+		switch sv.kind {
+		case kindStr:
+			return sv.s, true
+		case kindInt:
+			return sv.n, true
+		case kindBool:
+			return sv.b, true
+		case kindOther:
+			return sv.v, true
 		}
+		return nil, false
 	}
-	return nil, false
+	v, ok := e.names(k.Resource)[k.Name]
+	return v, ok
 }
 
 func (e *Event) Str(k fields.Key) (string, bool) {
+	if k.Slot >= 0 && k.Slot < len(e.slot) {
+		sv := &e.values[e.slot[k.Slot]]
+		return sv.s, sv.kind == kindStr
+	}
 	v, _ := e.get(k)
 	s, ok := v.(string)
 	return s, ok
 }
 
 func (e *Event) Int(k fields.Key) (int64, bool) {
+	if k.Slot >= 0 && k.Slot < len(e.slot) {
+		sv := &e.values[e.slot[k.Slot]]
+		return sv.n, sv.kind == kindInt
+	}
 	v, _ := e.get(k)
 	n, ok := v.(int64)
 	return n, ok
 }
 
 func (e *Event) Bool(k fields.Key) (bool, bool) {
+	if k.Slot >= 0 && k.Slot < len(e.slot) {
+		sv := &e.values[e.slot[k.Slot]]
+		return sv.b, sv.kind == kindBool
+	}
 	v, _ := e.get(k)
 	b, ok := v.(bool)
 	return b, ok
