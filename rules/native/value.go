@@ -24,8 +24,8 @@ type Value struct {
 	acc    *fields.Accessor
 	direct bool
 	key    fields.Key
-	text string
-	cost int
+	text   string
+	cost   int
 
 	str   func(fields.Event, *fields.Scratch) (string, bool)
 	num   func(fields.Event, *fields.Scratch) (int64, bool)
