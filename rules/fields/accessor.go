@@ -262,6 +262,12 @@ func (a *Accessor) Str(ev Event, sc *Scratch) (string, bool) {
 			id = id[:12]
 		}
 		return id, true
+	case ShortID:
+		id, ok := ev.Str(f.Keys[0])
+		if ok && len(id) > 12 {
+			id = id[:12]
+		}
+		return id, ok
 	case HostDefault:
 		if id, ok := ev.Str(f.Keys[0]); !ok || id == "" {
 			return "host", true

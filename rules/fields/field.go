@@ -101,6 +101,9 @@ const (
 	ContainerID
 	// ContainerFullID is the container id; "host" when the event has none.
 	ContainerFullID
+	// ShortID is the first 12 characters of the id Keys[0]
+	// (k8s.pod.sandbox_id).
+	ShortID
 	// HostDefault reads the first present of Keys[1:], but "host" when the
 	// container id Keys[0] is absent (container.name).
 	HostDefault

@@ -153,7 +153,7 @@ var registry = []*Field{
 	{Name: "k8s.pod.id", Type: String, Keys: keys(KeyPodUID), Desc: "pod uid"},
 	{Name: "k8s.pod.uid", Type: String, Keys: keys(KeyPodUID), Desc: "pod uid"},
 	{Name: "k8s.pod.ip", Type: IPAddr, Keys: keys(KeyPodIP), Desc: "pod IP address"},
-	{Name: "k8s.pod.sandbox_id", Type: String, Keys: keys(KeyPodSandboxID), Desc: "pod sandbox id (12 characters)"},
+	{Name: "k8s.pod.sandbox_id", Type: String, Keys: keys(KeyPodSandboxID), Extract: ShortID, Desc: "pod sandbox id (12 characters)"},
 	{Name: "k8s.pod.full_sandbox_id", Type: String, Keys: keys(KeyPodSandboxID), Desc: "pod sandbox id"},
 	{Name: "k8s.pod.cni.json", Type: String, Keys: keys(KeyPodCNI), Desc: "pod CNI result as JSON"},
 	{Name: "k8s.pod.label", Type: String, Arg: ArgKey, Keys: keys(KeyPodLabel), Extract: Prefixed, Desc: "pod labels; [KEY] is one label"},
