@@ -1,0 +1,270 @@
+package rego
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// The glob, iglob and pmatch operators follow fnmatch(3) without
+// FNM_PATHNAME, as the native engine's fnmatch package does: * is any text
+// (slashes included), ? any one character, [...] a bracket expression
+// ([!...] or [^...] negated, ] first is literal, a-z ranges, [:class:]
+// classes, backslash escapes), a backslash quotes the next character, and an
+// unclosed [ is an ordinary character. These translate to RE2 patterns.
+//
+// One difference is inherent: fnmatch works on bytes and RE2 on UTF-8
+// characters, so ? and bracket expressions meet a multi-byte character as
+// one character in Rego and as several bytes natively. Patterns and values
+// in ASCII (all the upstream rules) behave the same.
+
+// globRegexp translates a whole pattern into an anchored RE2 pattern. With
+// fold, letters match either case; callers then also fold the value.
+func globRegexp(p string, fold bool) string {
+	return `\A(?s:` + globBody(p, fold, false) + `)\z`
+}
+
+// globBody translates a pattern; for a pmatch path component (component
+// true) no wildcard may match "/".
+func globBody(p string, fold, component bool) string {
+	anyText, oneChar := ".*", "."
+	if component {
+		anyText, oneChar = "[^/]*", "[^/]"
+	}
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; c {
+		case '*':
+			for i+1 < len(p) && p[i+1] == '*' {
+				i++
+			}
+			b.WriteString(anyText)
+		case '?':
+			b.WriteString(oneChar)
+		case '[':
+			set, width, ok := bracketSet(p[i:], fold)
+			if !ok {
+				b.WriteString(literal('[', fold))
+				continue
+			}
+			if component {
+				set['/'] = false
+			}
+			b.WriteString(set.class())
+			i += width - 1
+		case '\\':
+			if i+1 < len(p) {
+				i++
+				b.WriteString(literal(p[i], fold))
+			} else {
+				b.WriteString(literal('\\', fold))
+			}
+		default:
+			b.WriteString(literal(c, fold))
+		}
+	}
+	return b.String()
+}
+
+// literal matches one pattern byte. Non-ASCII bytes are copied as they are:
+// the pattern's multi-byte characters stay whole in the output.
+func literal(c byte, fold bool) string {
+	if fold && 'A' <= c && c <= 'Z' {
+		c += 'a' - 'A'
+	}
+	if c >= 0x80 {
+		return string([]byte{c})
+	}
+	return regexp.QuoteMeta(string([]byte{c}))
+}
+
+// byteSet is the set of bytes a bracket expression matches.
+type byteSet [256]bool
+
+// class renders the set as an RE2 character class. ASCII members are listed;
+// when the set holds the non-ASCII bytes (a negated bracket), every
+// non-ASCII character is included.
+func (s *byteSet) class() string {
+	var b strings.Builder
+	b.WriteByte('[')
+	n := 0
+	for c := 0; c < 0x80; c++ {
+		if !s[c] {
+			continue
+		}
+		start := c
+		for c+1 < 0x80 && s[c+1] {
+			c++
+		}
+		fmt.Fprintf(&b, `\x{%x}`, start)
+		if c > start {
+			fmt.Fprintf(&b, `-\x{%x}`, c)
+		}
+		n++
+	}
+	if s[0x80] {
+		b.WriteString(`\x{80}-\x{10ffff}`)
+		n++
+	}
+	if n == 0 {
+		// An empty class matches nothing; RE2 has no [] syntax for it.
+		return `[^\x00-\x{10ffff}]`
+	}
+	b.WriteByte(']')
+	return b.String()
+}
+
+// bracketSet parses the bracket expression at the start of p and returns the
+// bytes it matches and its width, or ok false when it is not terminated.
+func bracketSet(p string, fold bool) (set byteSet, width int, ok bool) {
+	i := 1
+	negate := false
+	if i < len(p) && (p[i] == '!' || p[i] == '^') {
+		negate = true
+		i++
+	}
+	var in byteSet
+	first := true
+	for {
+		if i >= len(p) {
+			return set, 0, false
+		}
+		lo := p[i]
+		if lo == ']' && !first {
+			i++
+			break
+		}
+		first = false
+		if lo == '[' && i+1 < len(p) && p[i+1] == ':' {
+			if end := classEnd(p, i+2); end >= 0 {
+				for c := 0; c < 256; c++ {
+					if inClass(p[i+2:end], byte(c), fold) {
+						in[c] = true
+					}
+				}
+				i = end + 2
+				continue
+			}
+		}
+		if lo == '\\' && i+1 < len(p) {
+			i++
+			lo = p[i]
+		}
+		i++
+		hi := lo
+		if i+1 < len(p) && p[i] == '-' && p[i+1] != ']' {
+			hi = p[i+1]
+			i += 2
+			if hi == '\\' && i < len(p) {
+				hi = p[i]
+				i++
+			}
+		}
+		for c := 0; c < 256; c++ {
+			if inRange(lo, hi, byte(c), fold) {
+				in[c] = true
+			}
+		}
+	}
+	for c := range set {
+		set[c] = in[c] != negate
+	}
+	if fold {
+		// The value is folded to lower case before matching.
+		for c := 'A'; c <= 'Z'; c++ {
+			set[c] = false
+		}
+	}
+	return set, i, true
+}
+
+func classEnd(p string, from int) int {
+	for j := from; j+1 < len(p); j++ {
+		if p[j] == ':' && p[j+1] == ']' {
+			return j
+		}
+		if p[j] < 'a' || p[j] > 'z' {
+			return -1
+		}
+	}
+	return -1
+}
+
+func lowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+func inRange(lo, hi, c byte, fold bool) bool {
+	if lo <= c && c <= hi {
+		return true
+	}
+	if fold {
+		lc := lowerByte(c)
+		uc := lc
+		if 'a' <= lc && lc <= 'z' {
+			uc = lc - 'a' + 'A'
+		}
+		return (lo <= lc && lc <= hi) || (lo <= uc && uc <= hi)
+	}
+	return false
+}
+
+func inClass(name string, c byte, fold bool) bool {
+	isUpper := 'A' <= c && c <= 'Z'
+	isLower := 'a' <= c && c <= 'z'
+	isDigit := '0' <= c && c <= '9'
+	switch name {
+	case "alpha":
+		return isUpper || isLower
+	case "digit":
+		return isDigit
+	case "alnum":
+		return isUpper || isLower || isDigit
+	case "upper":
+		return isUpper || (fold && isLower)
+	case "lower":
+		return isLower || (fold && isUpper)
+	case "space":
+		return c == ' ' || ('\t' <= c && c <= '\r')
+	case "blank":
+		return c == ' ' || c == '\t'
+	case "punct":
+		return c > ' ' && c < 0x7f && !(isUpper || isLower || isDigit)
+	case "print":
+		return c >= ' ' && c < 0x7f
+	case "graph":
+		return c > ' ' && c < 0x7f
+	case "cntrl":
+		return c < ' ' || c == 0x7f
+	case "xdigit":
+		return isDigit || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F')
+	}
+	return false
+}
+
+// pmatchRegexp turns one pmatch path into an alternative of an anchored
+// pattern. Paths compare component by component, components being the
+// non-empty parts between slashes: the value matches when its first
+// components match the path's (each path component a pattern that matches
+// one value component), whatever follows. A path without components ("/")
+// matches everything.
+func pmatchRegexp(path string) string {
+	var comps []string
+	for _, c := range strings.Split(path, "/") {
+		switch {
+		case c == "":
+		case strings.Trim(c, "*") == "":
+			// Only stars: any one component, which is never empty.
+			comps = append(comps, "[^/]+")
+		default:
+			comps = append(comps, globBody(c, false, true))
+		}
+	}
+	if len(comps) == 0 {
+		return `(?s:.*)`
+	}
+	return `(?s:/*` + strings.Join(comps, `/+`) + `(?:/.*)?)`
+}
