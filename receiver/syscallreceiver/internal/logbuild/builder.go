@@ -54,6 +54,9 @@ type Builder struct {
 	pending int
 	buf     []byte
 	args    []string
+	// resolved path arguments of the current record, by argument index
+	paths     [6]string
+	pathValid [6]bool
 }
 
 // New makes a builder over table.
@@ -83,6 +86,7 @@ func (b *Builder) Take() plog.Logs {
 func (b *Builder) Handle(raw []byte, observed pcommon.Timestamp) error {
 	b.Read++
 	r := &b.rec
+	b.pathValid = [6]bool{}
 	if err := event.Decode(raw, r); err != nil {
 		b.Malformed++
 		return err
@@ -271,6 +275,20 @@ func (b *Builder) resolve(p *proctable.Process, r *event.Record, raw []byte, dir
 	return path.Join(base, string(raw))
 }
 
+// resolveArg is resolve for argument i of the current record, computed once
+// per record (the open family needs it for the fd table, evt.arg.name and
+// file.path).
+func (b *Builder) resolveArg(p *proctable.Process, r *event.Record, i int, raw []byte, dirfdArg int8) string {
+	if i < 0 || i >= len(b.paths) {
+		return b.resolve(p, r, raw, dirfdArg)
+	}
+	if !b.pathValid[i] {
+		b.paths[i] = b.resolve(p, r, raw, dirfdArg)
+		b.pathValid[i] = true
+	}
+	return b.paths[i]
+}
+
 // fdEntry returns p's fd entry, reading /proc once for fds opened before
 // the receiver started.
 func (b *Builder) fdEntry(p *proctable.Process, fd int32) *proctable.FD {
@@ -331,7 +349,7 @@ func (b *Builder) track(sc *syscalls.Syscall, p *proctable.Process, r *event.Rec
 			arg = 1
 		}
 		raw, _ := str(r, arg)
-		f := &proctable.FD{Type: "file", Path: b.resolve(p, r, raw, dirfd)}
+		f := &proctable.FD{Type: "file", Path: b.resolveArg(p, r, arg, raw, dirfd)}
 		if k, dname, ok := b.kernelFD(sc, r); ok {
 			f.Type = fdType(k, dname)
 		}
@@ -389,7 +407,7 @@ func (b *Builder) track(sc *syscalls.Syscall, p *proctable.Process, r *event.Rec
 		}
 	case "chdir":
 		raw, _ := str(r, 0)
-		p.Cwd = b.resolve(p, r, raw, -1)
+		p.Cwd = b.resolveArg(p, r, 0, raw, -1)
 	case "fchdir":
 		if f := b.fdEntry(p, int32(r.Args[0])); f != nil && f.Path != "" {
 			p.Cwd = f.Path

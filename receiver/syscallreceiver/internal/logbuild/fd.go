@@ -215,7 +215,7 @@ func (b *Builder) putOpenFD(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Pr
 		return
 	}
 	raw, _ := str(r, pathArg)
-	a.PutStr(fields.KeyFilePath.Name, b.resolve(p, r, raw, dirfd))
+	a.PutStr(fields.KeyFilePath.Name, b.resolveArg(p, r, pathArg, raw, dirfd))
 	a.PutStr(fields.KeyFDNameRaw.Name, string(raw))
 }
 

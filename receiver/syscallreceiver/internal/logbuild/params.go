@@ -10,12 +10,6 @@ import (
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/event"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/proctable"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/syscalls"
-	"github.com/vigil-sec/vigil/rules/fields"
-)
-
-var (
-	argPrefix    = fields.KeyEvtArg.Name
-	rawArgPrefix = fields.KeyEvtRawArg.Name
 )
 
 // putParams writes vigil.evt.arg.<name> for every parameter, in the
@@ -24,9 +18,9 @@ func (b *Builder) putParams(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Pr
 	for i := range sc.Params {
 		pr := &sc.Params[i]
 		text, raw, hasRaw := b.render(pr, sc, p, r)
-		a.PutStr(argPrefix+pr.Name, text)
+		a.PutStr(pr.ArgKey, text)
 		if hasRaw {
-			a.PutInt(rawArgPrefix+pr.Name, raw)
+			a.PutInt(pr.RawKey, raw)
 		}
 	}
 }
@@ -73,7 +67,7 @@ func (b *Builder) render(pr *syscalls.Param, sc *syscalls.Syscall, p *proctable.
 		if pr.Aux == -2 {
 			return string(raw), 0, false
 		}
-		return b.resolve(p, r, raw, pr.Aux), 0, false
+		return b.resolveArg(p, r, int(pr.Arg), raw, pr.Aux), 0, false
 	case syscalls.ROpenFlags:
 		return string(syscalls.AppendOpenFlags(buf, v)), int64(v), true
 	case syscalls.RMode:

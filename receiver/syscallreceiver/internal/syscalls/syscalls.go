@@ -4,7 +4,11 @@
 // Falco's names and how each is rendered.
 package syscalls
 
-import "sort"
+import (
+	"sort"
+
+	"github.com/vigil-sec/vigil/rules/fields"
+)
 
 // What the probe reads for an argument (VG_ARG_*).
 const (
@@ -78,6 +82,9 @@ type Param struct {
 	Arg   int8 // argument index, -1 for the return value
 	Aux   int8
 	Table *Table
+	// ArgKey and RawKey are the attribute keys of this parameter
+	// (vigil.evt.arg.<name>, vigil.evt.rawarg.<name>), built once.
+	ArgKey, RawKey string
 }
 
 // Syscall describes one supported syscall.
@@ -110,6 +117,10 @@ func init() {
 	max := 0
 	for i := range table {
 		s := &table[i]
+		for j := range s.Params {
+			s.Params[j].ArgKey = fields.KeyEvtArg.Name + s.Params[j].Name
+			s.Params[j].RawKey = fields.KeyEvtRawArg.Name + s.Params[j].Name
+		}
 		byName[s.Name] = s
 		byNR[s.NR] = s
 		if s.NR > max {

@@ -1,0 +1,258 @@
+// Command harness measures the syscall receiver under load from
+// bench/storm. It runs the receiver component in this process with a
+// consumer that only counts records (the full collector distribution is
+// measured elsewhere), so the CPU it reports is the receiver's own.
+//
+//	harness -storm ./storm sweep -rates 50000,100000,150000 -duration 10s
+//	harness -storm ./storm slowdown -ops 2000000
+//
+// The syscall set is the one the upstream stable rules need, computed with
+// the rules library from -rules (syscalls: auto with those rules).
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/receiver"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+	"go.uber.org/zap"
+	"golang.org/x/sys/unix"
+
+	"github.com/vigil-sec/vigil/internal/syscallset"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver"
+	"github.com/vigil-sec/vigil/rules"
+)
+
+type counter struct{ n atomic.Int64 }
+
+func (c *counter) Capabilities() consumer.Capabilities { return consumer.Capabilities{} }
+func (c *counter) ConsumeLogs(_ context.Context, l plog.Logs) error {
+	c.n.Add(int64(l.LogRecordCount()))
+	return nil
+}
+
+type running struct {
+	rcv    receiver.Logs
+	reader *sdkmetric.ManualReader
+	count  *counter
+}
+
+func startReceiver(set []string, cfgMut func(map[string]any)) (*running, error) {
+	syscallset.Default.Publish("bench", set)
+	f := syscallreceiver.NewFactory()
+	cfg := f.CreateDefaultConfig()
+	reader := sdkmetric.NewManualReader()
+	settings := receiver.Settings{
+		ID: component.NewID(f.Type()),
+		TelemetrySettings: component.TelemetrySettings{
+			Logger:        zap.NewNop(),
+			MeterProvider: sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader)),
+		},
+	}
+	c := &counter{}
+	r, err := f.CreateLogs(context.Background(), settings, cfg, c)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Start(context.Background(), nil); err != nil {
+		return nil, err
+	}
+	return &running{rcv: r, reader: reader, count: c}, nil
+}
+
+// sums reads the receiver's counters: events read and kernel drops.
+func (r *running) sums() (read, drops int64) {
+	var rm metricdata.ResourceMetrics
+	if err := r.reader.Collect(context.Background(), &rm); err != nil {
+		return 0, 0
+	}
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			s, ok := m.Data.(metricdata.Sum[int64])
+			if !ok {
+				continue
+			}
+			var v int64
+			for _, dp := range s.DataPoints {
+				v += dp.Value
+			}
+			switch m.Name {
+			case "otelcol_receiver_syscall_events_read":
+				read = v
+			case "otelcol_receiver_syscall_kernel_drops":
+				drops = v
+			}
+		}
+	}
+	return read, drops
+}
+
+func cpuSeconds() float64 {
+	var ru unix.Rusage
+	_ = unix.Getrusage(unix.RUSAGE_SELF, &ru)
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}
+
+type stormResult struct {
+	Ops       int64   `json:"ops"`
+	Seconds   float64 `json:"seconds"`
+	OpsPerSec float64 `json:"ops_per_sec"`
+}
+
+func runStorm(bin string, args ...string) (stormResult, error) {
+	var res stormResult
+	out, err := exec.Command(bin, args...).Output()
+	if err != nil {
+		return res, fmt.Errorf("storm %v: %w", args, err)
+	}
+	return res, json.Unmarshal(out, &res)
+}
+
+func stableSyscalls(path string) ([]string, error) {
+	rs, err := rules.LoadFiles(rules.Options{}, path)
+	if err != nil {
+		return nil, err
+	}
+	return rs.Syscalls(), nil
+}
+
+func main() {
+	stormBin := flag.String("storm", "./storm", "path to the built bench/storm command")
+	rulesFile := flag.String("rules", "../shared/falco-rules/falco_rules.yaml", "rules whose syscall set is captured")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the harness (the receiver) here")
+	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fail(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fail(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if flag.NArg() < 1 {
+		fmt.Fprintln(os.Stderr, "usage: harness [flags] sweep|slowdown [flags]")
+		os.Exit(2)
+	}
+	set, err := stableSyscalls(*rulesFile)
+	if err != nil {
+		fail(err)
+	}
+	fmt.Printf("# syscalls (from %s): %s\n", *rulesFile, strings.Join(set, ","))
+	fmt.Printf("# GOMAXPROCS %d, load before: %s\n", runtime.GOMAXPROCS(0), loadavg())
+	switch flag.Arg(0) {
+	case "sweep":
+		sweep(*stormBin, set, flag.Args()[1:])
+	case "slowdown":
+		slowdown(*stormBin, set, flag.Args()[1:])
+	default:
+		fail(fmt.Errorf("unknown command %q", flag.Arg(0)))
+	}
+}
+
+// sweep runs the storm at each rate with the receiver on and reports the
+// events read per second, drops and the receiver's CPU per million events.
+func sweep(storm string, set []string, args []string) {
+	fs := flag.NewFlagSet("sweep", flag.ExitOnError)
+	rates := fs.String("rates", "50000,100000,150000,200000", "storm operations per second to try")
+	mode := fs.String("mode", "open", "storm mode")
+	dur := fs.Duration("duration", 10*time.Second, "per rate")
+	workers := fs.Int("workers", 1, "storm workers")
+	fs.Parse(args)
+	r, err := startReceiver(set, nil)
+	if err != nil {
+		fail(err)
+	}
+	defer r.rcv.Shutdown(context.Background())
+	time.Sleep(time.Second)
+	fmt.Println("| storm mode | target ops/s | achieved ops/s | events read/s | records/s | kernel drops | receiver CPU s per 1M events | receiver CPU % |")
+	fmt.Println("|---|---|---|---|---|---|---|---|")
+	for _, s := range strings.Split(*rates, ",") {
+		rate, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		if err != nil {
+			fail(err)
+		}
+		read0, drops0 := r.sums()
+		rec0 := r.count.n.Load()
+		cpu0 := cpuSeconds()
+		t0 := time.Now()
+		res, err := runStorm(storm, "-mode", *mode, "-rate", s, "-duration", dur.String(), "-workers", strconv.Itoa(*workers))
+		if err != nil {
+			fail(err)
+		}
+		time.Sleep(500 * time.Millisecond) // let the reader drain
+		read1, drops1 := r.sums()
+		el := time.Since(t0).Seconds()
+		cpu := cpuSeconds() - cpu0
+		events := float64(read1 - read0)
+		fmt.Printf("| %s | %.0f | %.0f | %.0f | %.0f | %d | %.2f | %.0f |\n", *mode, rate, res.OpsPerSec,
+			events/res.Seconds, float64(r.count.n.Load()-rec0)/res.Seconds, drops1-drops0, cpu/events*1e6, cpu/el*100)
+	}
+}
+
+// slowdown times the same open/close loop with the receiver off and on.
+func slowdown(storm string, set []string, args []string) {
+	fs := flag.NewFlagSet("slowdown", flag.ExitOnError)
+	ops := fs.Int64("ops", 1000000, "open/close pairs per run")
+	runs := fs.Int("runs", 3, "alternating off/on runs (best of each is reported)")
+	fs.Parse(args)
+	best := func(on bool) float64 {
+		var r *running
+		var err error
+		if on {
+			if r, err = startReceiver(set, nil); err != nil {
+				fail(err)
+			}
+			time.Sleep(500 * time.Millisecond)
+		}
+		res, err := runStorm(storm, "-mode", "open", "-ops", strconv.FormatInt(*ops, 10))
+		if err != nil {
+			fail(err)
+		}
+		if r != nil {
+			_, drops := r.sums()
+			r.rcv.Shutdown(context.Background())
+			fmt.Printf("#   on: %.0f ops/s, %d drops\n", res.OpsPerSec, drops)
+		} else {
+			fmt.Printf("#   off: %.0f ops/s\n", res.OpsPerSec)
+		}
+		return res.Seconds
+	}
+	off, on := 1e18, 1e18
+	for i := 0; i < *runs; i++ {
+		off = min(off, best(false))
+		on = min(on, best(true))
+	}
+	fmt.Printf("| open/close pairs | receiver off (s) | receiver on (s) | slowdown |\n|---|---|---|---|\n")
+	fmt.Printf("| %d | %.3f | %.3f | %.1f%% |\n", *ops, off, on, (on/off-1)*100)
+	fmt.Printf("# load after: %s\n", loadavg())
+}
+
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.TrimSpace(string(b))
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "harness:", err)
+	os.Exit(1)
+}

@@ -1,0 +1,133 @@
+// Command storm generates syscalls at a controlled rate for the syscall
+// receiver's benchmarks: open/close pairs, fork+exec of /bin/true, or TCP
+// connects to a loopback listener.
+//
+//	storm -mode open -rate 150000 -duration 10s -workers 1
+//
+// It prints one JSON line: {"mode":..,"ops":..,"seconds":..,"ops_per_sec":..}.
+// An open op is two syscalls (openat and close); a connect op is socket,
+// connect and close; an exec op is a clone, an execve and the child's own
+// startup syscalls.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+func main() {
+	mode := flag.String("mode", "open", "open, exec or connect")
+	rate := flag.Float64("rate", 0, "operations per second over all workers; 0 = as fast as possible")
+	duration := flag.Duration("duration", 5*time.Second, "how long to run (ignored with -ops)")
+	ops := flag.Int64("ops", 0, "stop after this many operations per worker instead of after -duration")
+	workers := flag.Int("workers", 1, "parallel workers (OS threads)")
+	file := flag.String("file", "/etc/hostname", "file to open in open mode")
+	flag.Parse()
+
+	var op func() error
+	switch *mode {
+	case "open":
+		path := *file
+		op = func() error {
+			fd, err := unix.Openat(unix.AT_FDCWD, path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+			if err != nil {
+				return err
+			}
+			return unix.Close(fd)
+		}
+	case "exec":
+		op = func() error {
+			pid, err := syscall.ForkExec("/bin/true", []string{"true"}, &syscall.ProcAttr{})
+			if err != nil {
+				return err
+			}
+			var ws syscall.WaitStatus
+			_, err = syscall.Wait4(pid, &ws, 0, nil)
+			return err
+		}
+	case "connect":
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			fail(err)
+		}
+		go func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				c.Close()
+			}
+		}()
+		port := ln.Addr().(*net.TCPAddr).Port
+		sa := &unix.SockaddrInet4{Port: port, Addr: [4]byte{127, 0, 0, 1}}
+		op = func() error {
+			fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+			if err != nil {
+				return err
+			}
+			err = unix.Connect(fd, sa)
+			unix.Close(fd)
+			return err
+		}
+	default:
+		fail(fmt.Errorf("unknown mode %q", *mode))
+	}
+
+	var total atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	deadline := start.Add(*duration)
+	perWorker := *rate / float64(*workers)
+	for w := 0; w < *workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			runtime.LockOSThread()
+			var n int64
+			for {
+				// pace and check the clock every 64 operations
+				for i := 0; i < 64; i++ {
+					if err := op(); err != nil {
+						fail(err)
+					}
+				}
+				n += 64
+				if *ops > 0 && n >= *ops {
+					break
+				}
+				now := time.Now()
+				if *ops == 0 && now.After(deadline) {
+					break
+				}
+				if perWorker > 0 {
+					due := start.Add(time.Duration(float64(n) / perWorker * float64(time.Second)))
+					if d := due.Sub(now); d > 0 {
+						time.Sleep(d)
+					}
+				}
+			}
+			total.Add(n)
+		}()
+	}
+	wg.Wait()
+	secs := time.Since(start).Seconds()
+	json.NewEncoder(os.Stdout).Encode(map[string]any{
+		"mode": *mode, "ops": total.Load(), "seconds": secs, "ops_per_sec": float64(total.Load()) / secs,
+	})
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "storm:", err)
+	os.Exit(1)
+}
