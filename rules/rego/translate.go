@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/vigil-sec/vigil/rules/condition"
+	"github.com/vigil-sec/vigil/rules/evttype"
 	"github.com/vigil-sec/vigil/rules/fields"
 )
 
@@ -89,18 +90,34 @@ func Translate(rules []Rule) (*Module, error) {
 	head.WriteString(preamble)
 	var matches strings.Builder
 	names := make([]string, 0, len(rules))
+	// A definition that never holds keeps "matches" defined (as the empty
+	// set) whatever the rules are.
+	matches.WriteString("matches contains \"\" if false\n")
+	evtType, _ := fields.Lookup("evt.type")
+	typeKey := quote(InputKey(evtType, "", false))
 	for _, r := range rules {
 		t.rule = r.Name
 		lit, err := t.expr(r.Condition)
 		if err != nil {
 			return nil, err
 		}
-		fmt.Fprintf(&matches, "matches contains %s if %s\n", quote(r.Name), lit)
 		names = append(names, r.Name)
-	}
-	if len(rules) == 0 {
-		// A set rule with no definitions would make "matches" undefined.
-		matches.WriteString("matches := set()\n")
+		// Like the native index, gate a rule on the event types its
+		// condition can match: one definition per type, which OPA's rule
+		// index selects by the event's evt.type instead of evaluating every
+		// rule's body.
+		set := evttype.Condition(r.Condition)
+		if !set.Finite() {
+			fmt.Fprintf(&matches, "matches contains %s if %s\n", quote(r.Name), lit)
+			continue
+		}
+		if _, err := t.use(evtType, "", false); err != nil {
+			return nil, err
+		}
+		for _, typ := range set.Names() {
+			fmt.Fprintf(&matches, "matches contains %s if { input.fields[%s] == %s; %s }\n",
+				quote(r.Name), typeKey, quote(typ), strings.TrimSuffix(strings.TrimPrefix(lit, "{ "), " }"))
+		}
 	}
 	var out strings.Builder
 	out.WriteString(head.String())
