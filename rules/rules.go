@@ -268,12 +268,12 @@ func (b *builder) compile(opts Options, minPrio priority.Priority) {
 		}
 		f, warns, err := native.Compile(lr.AST)
 		for _, w := range warns {
-			b.add(lr.ConditionPos, item, true, "%s (in %s)", w.Msg, checkAt(lr.AST, w.Pos))
+			b.add(lr.ConditionPos, item, true, "%s%s", w.Msg, inCheck(w.Check))
 		}
 		if err != nil {
 			var ne *native.Error
 			if errors.As(err, &ne) {
-				b.add(lr.ConditionPos, item, false, "%s (in %s)", ne.Msg, checkAt(lr.AST, ne.Pos))
+				b.add(lr.ConditionPos, item, false, "%s%s", ne.Msg, inCheck(ne.Check))
 			} else {
 				b.add(lr.ConditionPos, item, false, "%v", err)
 			}
@@ -340,22 +340,11 @@ func (b *builder) applySelections(sel []Selection) {
 	}
 }
 
-// checkAt renders the check at pos for messages; conditions assembled from
-// macros share no single text, so the check itself says where the problem is.
-func checkAt(e condition.Expr, pos condition.Pos) string {
-	var found condition.Expr
-	condition.Walk(e, func(x condition.Expr) bool {
-		if found != nil {
-			return false
-		}
-		if c, ok := x.(*condition.Check); ok && c.At == pos {
-			found = c
-			return false
-		}
-		return true
-	})
-	if found == nil {
-		return "the condition"
+// inCheck names the check a compile problem is in: the condition's
+// position alone does not say, since macros bring in text from elsewhere.
+func inCheck(check string) string {
+	if check == "" {
+		return ""
 	}
-	return "'" + condition.String(found) + "'"
+	return " (in '" + check + "')"
 }

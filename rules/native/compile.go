@@ -22,6 +22,8 @@ import (
 type Warning struct {
 	Pos condition.Pos
 	Msg string
+	// Check is the check the warning is about, as condition text.
+	Check string
 }
 
 // Filter is a compiled condition.
@@ -54,10 +56,12 @@ const (
 
 type compiler struct {
 	warnings []Warning
+	// current is the check being compiled, for warnings.
+	current string
 }
 
 func (c *compiler) warnf(pos condition.Pos, format string, args ...any) {
-	c.warnings = append(c.warnings, Warning{Pos: pos, Msg: errorf(pos, format, args...).Msg})
+	c.warnings = append(c.warnings, Warning{Pos: pos, Msg: errorf(pos, format, args...).Msg, Check: c.current})
 }
 
 // Compile compiles an expanded condition (no macro references left). The
@@ -98,8 +102,12 @@ func (c *compiler) build(e condition.Expr) (*tree, *Error) {
 		}
 		return &tree{kind: kNot, children: []*tree{kt}}, nil
 	case *condition.Check:
+		c.current = condition.String(e)
 		ci, err := c.check(e)
 		if err != nil {
+			if err.Check == "" {
+				err.Check = c.current
+			}
 			return nil, err
 		}
 		return &tree{kind: kCheck, check: ci, cost: ci.cost, ptrue: ci.ptrue}, nil

@@ -110,6 +110,10 @@ func (v *Value) IntAt(ev fields.Event, sc *fields.Scratch, i int) (int64, bool) 
 type Error struct {
 	Pos condition.Pos
 	Msg string
+	// Check is the offending check as condition text, when the error is in
+	// one. Conditions assembled from macros share no single text, so this
+	// says where the problem is better than Pos alone.
+	Check string
 }
 
 func (e *Error) Error() string {
