@@ -117,5 +117,7 @@ func testConfig() *Config {
 	cfg.FlushInterval = 20 * time.Millisecond
 	cfg.PollInterval = 2 * time.Millisecond
 	cfg.RingBufferSize = 4 << 20
+	// one ring per CPU: the tests then exercise the merge across rings
+	cfg.CPUsPerRing = 1
 	return cfg
 }
