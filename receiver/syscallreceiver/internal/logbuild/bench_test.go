@@ -6,6 +6,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/event"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/proctable"
 )
 
 // BenchmarkOpenRecord measures turning one recorded openat into a log
@@ -16,12 +17,24 @@ func BenchmarkOpenRecord(b *testing.B) {
 	var open []byte
 	var r event.Record
 	for _, raw := range raws {
+		if event.Decode(raw, &r) != nil || r.Kind == event.KindExit {
+			continue // keep cat in the table
+		}
 		_ = bl.Handle(raw, 1)
-		if event.Decode(raw, &r) == nil && r.Kind == 257 && r.Ret >= 0 {
+		if r.Kind == 257 && r.Ret >= 0 {
 			open = raw
 		}
 	}
 	bl.Take()
+	// a realistic ancestry: the recorded parent, then six more levels
+	event.Decode(open, &r)
+	parent := bl.Table.Peek(int64(r.TGID))
+	for cur, pid := bl.Table.Peek(parent.PPID), int64(900000); cur != nil && pid < 900006; pid++ {
+		anc := &proctable.Process{PID: pid, Comm: "bash", Exe: "bash", ExePath: "/usr/bin/bash", Cmdline: "bash -c something", Args: []string{"bash", "-c", "something"}}
+		cur.PPID = pid
+		bl.Table.Put(anc)
+		cur = anc
+	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	cpu0 := cpuNs()

@@ -57,6 +57,7 @@ type Builder struct {
 	// resolved path arguments of the current record, by argument index
 	paths     [6]string
 	pathValid [6]bool
+	anc       []*proctable.Process
 }
 
 // New makes a builder over table.
@@ -483,7 +484,7 @@ func (b *Builder) record(sc *syscalls.Syscall, p *proctable.Process, r *event.Re
 	lr.SetObservedTimestamp(observed)
 	lr.SetEventName(EventName)
 	a := lr.Attributes()
-	a.EnsureCapacity(72)
+	a.EnsureCapacity(80)
 
 	a.PutStr(fields.KeyEvtType.Name, sc.Name)
 	a.PutInt(fields.KeyEvtNum.Name, b.evtNum)
@@ -537,18 +538,27 @@ func (b *Builder) putProcess(a pcommon.Map, p *proctable.Process, r *event.Recor
 	a.PutStr(fields.KeyCapEffective.Name, p.CapEff)
 	a.PutStr(fields.KeyCapInheritable.Name, p.CapInh)
 
+	// collect first so that each slice is allocated once at its size
+	anc := b.anc[:0]
+	b.Table.Ancestors(p, MaxAncestors, func(an *proctable.Process) { anc = append(anc, an) })
+	b.anc = anc
 	names := a.PutEmptySlice(fields.KeyAncNames.Name)
 	pids := a.PutEmptySlice(fields.KeyAncPIDs.Name)
 	exes := a.PutEmptySlice(fields.KeyAncExes.Name)
 	paths := a.PutEmptySlice(fields.KeyAncExePaths.Name)
 	cmds := a.PutEmptySlice(fields.KeyAncCmdlines.Name)
-	b.Table.Ancestors(p, MaxAncestors, func(an *proctable.Process) {
+	names.EnsureCapacity(len(anc))
+	pids.EnsureCapacity(len(anc))
+	exes.EnsureCapacity(len(anc))
+	paths.EnsureCapacity(len(anc))
+	cmds.EnsureCapacity(len(anc))
+	for _, an := range anc {
 		names.AppendEmpty().SetStr(an.Comm)
 		pids.AppendEmpty().SetInt(an.PID)
 		exes.AppendEmpty().SetStr(an.Exe)
 		paths.AppendEmpty().SetStr(an.ExePath)
 		cmds.AppendEmpty().SetStr(an.Cmdline)
-	})
+	}
 
 	a.PutInt(fields.KeyUserUID.Name, int64(p.UID))
 	if u, ok := b.Users.User(p.UID); ok {
