@@ -30,6 +30,9 @@ type Config struct {
 	// Hostname replaces the resource's host.name in the "hostname" key,
 	// as FALCO_HOSTNAME does for Falco (hostname: ${env:FALCO_HOSTNAME}).
 	Hostname string `mapstructure:"hostname"`
+	// JSONOutput mirrors falco.yaml json_output: true writes the JSON
+	// alert, false only Falco's text line "<time>: <Priority> <message>".
+	JSONOutput bool `mapstructure:"json_output"`
 	// TimeFormatISO8601 mirrors falco.yaml time_format_iso_8601.
 	TimeFormatISO8601 bool `mapstructure:"time_format_iso_8601"`
 	// The falco.yaml json_include_*_property settings, with Falco's defaults.

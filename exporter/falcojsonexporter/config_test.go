@@ -43,6 +43,7 @@ func TestLoadConfig(t *testing.T) {
 		assert.Equal(t, "node-7", cfg.Hostname)
 		assert.True(t, cfg.JSONIncludeMessageProperty)
 		// Falco's defaults stay on.
+		assert.True(t, cfg.JSONOutput)
 		assert.True(t, cfg.JSONIncludeOutputProperty)
 		assert.True(t, cfg.JSONIncludeOutputFieldsProperty)
 		assert.True(t, cfg.JSONIncludeTagsProperty)
@@ -60,6 +61,7 @@ func TestLoadConfig(t *testing.T) {
 		cfg, err := loadConfig(t, "stdout")
 		require.NoError(t, err)
 		assert.True(t, cfg.Stdout)
+		assert.False(t, cfg.JSONOutput)
 	})
 	for name, want := range map[string]string{
 		"two_modes":    "set exactly one of endpoint",

@@ -28,8 +28,17 @@ type falcoJSONExporter struct {
 
 // encoding is one goroutine's encoder and output buffer.
 type encoding struct {
-	enc *falcoalert.Encoder
-	buf []byte
+	enc  *falcoalert.Encoder
+	json bool
+	buf  []byte
+}
+
+// appendAlert appends the alert in the configured format, JSON or text.
+func (en *encoding) appendAlert(dst []byte, res pcommon.Resource, lr plog.LogRecord) []byte {
+	if en.json {
+		return en.enc.Append(dst, lr, res)
+	}
+	return en.enc.AppendText(dst, lr)
 }
 
 func newFalcoJSONExporter(cfg *Config, set exporter.Settings) (*falcoJSONExporter, error) {
@@ -50,7 +59,7 @@ func newFalcoJSONExporter(cfg *Config, set exporter.Settings) (*falcoJSONExporte
 	opts.DefaultHostname, _ = os.Hostname()
 
 	e := &falcoJSONExporter{logger: set.Logger, telemetry: tb}
-	e.encoders.New = func() any { return &encoding{enc: falcoalert.NewEncoder(opts)} }
+	e.encoders.New = func() any { return &encoding{enc: falcoalert.NewEncoder(opts), json: cfg.JSONOutput} }
 	if cfg.httpMode() {
 		e.http = newHTTPDestination(cfg, set.TelemetrySettings, set.Logger, tb)
 	} else {

@@ -31,6 +31,7 @@ func createDefaultConfig() component.Config {
 		ClientConfig:                    client,
 		QueueConfig:                     configoptional.Some(exporterhelper.NewDefaultQueueConfig()),
 		RetryConfig:                     configretry.NewDefaultBackOffConfig(),
+		JSONOutput:                      true,
 		JSONIncludeOutputProperty:       true,
 		JSONIncludeOutputFieldsProperty: true,
 		JSONIncludeTagsProperty:         true,

@@ -15,8 +15,8 @@ import (
 	"github.com/vigil-sec/vigil/exporter/falcojsonexporter/internal/metadata"
 )
 
-// fileDestination appends JSON lines to a file or to stdout, as Falco's
-// json_output with file_output or stdout_output. Each batch is written with
+// fileDestination appends JSON lines (or Falco's text lines) to a file or
+// to stdout, as Falco's file_output and stdout_output. Each batch is written with
 // a single write, so it is on its way to the disk when push returns and a
 // reader never sees half a batch buffered in the process.
 //
@@ -88,7 +88,7 @@ func (d *fileDestination) shutdown() error {
 func (d *fileDestination) push(ld plog.Logs, en *encoding) (skipped int, err error) {
 	en.buf = en.buf[:0]
 	skipped = eachAlert(ld, func(_ int, res pcommon.Resource, lr plog.LogRecord) bool {
-		en.buf = en.enc.Append(en.buf, lr, res)
+		en.buf = en.appendAlert(en.buf, res, lr)
 		en.buf = append(en.buf, '\n')
 		return true
 	})

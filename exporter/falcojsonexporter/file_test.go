@@ -138,3 +138,14 @@ func TestStdout(t *testing.T) {
 	assert.Equal(t, wantLine(oneAlert(0))+"still open\n", string(out))
 	assert.True(t, bytes.HasPrefix(out, []byte(`{"hostname":"node-1","output":"`)))
 }
+
+// TestFileText: with json_output off, Falco's text line per alert.
+func TestFileText(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "alerts.txt")
+	exp := startExporter(t, false, func(c *Config) { c.Path = path; c.JSONOutput = false })
+	ld := oneAlert(3) // multi-line body
+	eventRecord(ld)
+	require.NoError(t, exp.ConsumeLogs(context.Background(), ld))
+	local := alertTime.Add(3 * time.Second).Local().Format("15:04:05.000000000")
+	assert.Equal(t, local+`: Debug line1\nline2\ttab`+"\n", readFile(t, path))
+}

@@ -29,11 +29,18 @@ type httpDestination struct {
 	settings     component.TelemetrySettings
 	logger       *zap.Logger
 	telemetry    *metadata.TelemetryBuilder
+	contentType  string
 	client       *http.Client
 }
 
 func newHTTPDestination(cfg *Config, set component.TelemetrySettings, logger *zap.Logger, tb *metadata.TelemetryBuilder) *httpDestination {
-	return &httpDestination{clientConfig: cfg.ClientConfig, settings: set, logger: logger, telemetry: tb}
+	// As Falco's http_output: JSON alerts as application/json, text lines
+	// as text/plain.
+	contentType := "application/json"
+	if !cfg.JSONOutput {
+		contentType = "text/plain"
+	}
+	return &httpDestination{clientConfig: cfg.ClientConfig, settings: set, logger: logger, telemetry: tb, contentType: contentType}
 }
 
 func (h *httpDestination) start(ctx context.Context, host component.Host) error {
@@ -57,7 +64,7 @@ func (h *httpDestination) push(ctx context.Context, ld plog.Logs, en *encoding) 
 		retryFrom int
 	)
 	skipped = eachAlert(ld, func(i int, res pcommon.Resource, lr plog.LogRecord) bool {
-		en.buf = en.enc.Append(en.buf[:0], lr, res)
+		en.buf = en.appendAlert(en.buf[:0], res, lr)
 		perr := h.post(ctx, en.buf)
 		switch {
 		case perr == nil:
@@ -90,7 +97,7 @@ func (h *httpDestination) post(ctx context.Context, body []byte) error {
 	if err != nil {
 		return consumererror.NewPermanent(err)
 	}
-	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Type", h.contentType)
 	resp, err := h.client.Do(req)
 	if err != nil {
 		return fmt.Errorf("POST %s: %w", h.clientConfig.Endpoint, err)

@@ -90,19 +90,9 @@ func (e *Encoder) Append(dst []byte, lr plog.LogRecord, res pcommon.Resource) []
 		dst = appendString(dst, message)
 	}
 	if e.opts.IncludeOutput {
-		t := e.text[:0]
-		if e.opts.TimeFormatISO8601 {
-			t = evtTime.UTC().AppendFormat(t, "2006-01-02T15:04:05.000000000-0700")
-		} else {
-			t = evtTime.In(e.opts.Location).AppendFormat(t, "15:04:05.000000000")
-		}
-		t = append(t, ": "...)
-		t = append(t, prio...)
-		t = append(t, ' ')
-		t = append(t, message...)
-		e.text = t
+		e.text = e.appendOutput(e.text[:0], evtTime, prio, message)
 		dst = append(dst, `,"output":`...)
-		dst = appendString(dst, t)
+		dst = appendString(dst, e.text)
 	}
 	if e.opts.IncludeOutputFields {
 		timeKey := "evt.time"
@@ -129,6 +119,37 @@ func (e *Encoder) Append(dst []byte, lr plog.LogRecord, res pcommon.Resource) []
 	dst = append(dst, `,"time":"`...)
 	dst = evtTime.UTC().AppendFormat(dst, "2006-01-02T15:04:05.000000000Z")
 	return append(dst, `"}`...)
+}
+
+// AppendText appends the alert as Falco prints it with json_output off:
+// only the output line, "<time>: <Priority> <message>", escaped as a JSON
+// string but without the quotes, so control characters cannot break the
+// line. It does not append a newline.
+func (e *Encoder) AppendText(dst []byte, lr plog.LogRecord) []byte {
+	ts := lr.Timestamp()
+	if ts == 0 {
+		ts = lr.ObservedTimestamp()
+	}
+	e.text = e.appendOutput(e.text[:0], ts.AsTime(), priorityText(lr), lr.Body().AsString())
+	start := len(dst)
+	dst = appendString(dst, e.text)
+	// Drop the quotes appendString put around the text.
+	copy(dst[start:], dst[start+1:len(dst)-1])
+	return dst[:len(dst)-2]
+}
+
+// appendOutput appends Falco's output text: the event time (local time of
+// day, or UTC ISO 8601), ": ", the priority, a space and the message.
+func (e *Encoder) appendOutput(t []byte, evtTime time.Time, prio, message string) []byte {
+	if e.opts.TimeFormatISO8601 {
+		t = evtTime.UTC().AppendFormat(t, "2006-01-02T15:04:05.000000000-0700")
+	} else {
+		t = evtTime.In(e.opts.Location).AppendFormat(t, "15:04:05.000000000")
+	}
+	t = append(t, ": "...)
+	t = append(t, prio...)
+	t = append(t, ' ')
+	return append(t, message...)
 }
 
 func (e *Encoder) hostname(res pcommon.Resource) string {

@@ -181,6 +181,24 @@ func TestValues(t *testing.T) {
 	}
 }
 
+// TestText: with json_output off Falco prints only the output line, with
+// control characters escaped.
+func TestText(t *testing.T) {
+	lr, _ := specExample()
+	lr.Body().SetStr("shell \"sh\" spawned\nsecond line\ttab")
+	opts := DefaultOptions()
+	opts.Location = time.UTC
+	e := NewEncoder(opts)
+	got := string(e.AppendText([]byte("prefix|"), lr))
+	if want := `prefix|12:34:56.789012345: Warning shell \"sh\" spawned\nsecond line\ttab`; got != want {
+		t.Fatalf("\n got: %s\nwant: %s", got, want)
+	}
+	opts.TimeFormatISO8601 = true
+	if got, want := string(NewEncoder(opts).AppendText(nil, lr)), `2025-07-01T12:34:56.789012345+0000: Warning shell \"sh\" spawned\nsecond line\ttab`; got != want {
+		t.Fatalf("\n got: %s\nwant: %s", got, want)
+	}
+}
+
 func TestPriorityText(t *testing.T) {
 	for _, tt := range []struct {
 		text string
