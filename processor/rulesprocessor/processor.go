@@ -130,7 +130,7 @@ func (p *rulesProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.Lo
 	rls := ld.ResourceLogs()
 	for i := 0; i < rls.Len(); i++ {
 		rl := rls.At(i)
-		res := rl.Resource().Attributes()
+		w.ev.setResource(rl.Resource().Attributes())
 		var dst plog.LogRecordSlice
 		haveDst := false
 		target := func() plog.LogRecordSlice {
@@ -158,7 +158,7 @@ func (p *rulesProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.Lo
 					continue
 				}
 				evaluated++
-				w.ev.reset(res, lr)
+				w.ev.reset(lr)
 				var err error
 				w.matched, w.idx, err = st.match(ctx, w.ev, w.idx, w.matched[:0])
 				if err != nil {
