@@ -371,6 +371,7 @@ func (r *syscallReceiver) stats(b *logbuild.Builder, st *statsState) {
 	tb.ReceiverSyscallProcessTableEvictions.Add(ctx, int64(b.Table.Evictions-st.evictions))
 	tb.ReceiverSyscallProcessTableSize.Record(ctx, int64(b.Table.Len()))
 	st.read, st.malformed, st.evictions = b.Read, b.Malformed, b.Table.Evictions
+	b.Users.Refresh()
 	var err error
 	st.dropBuf, err = r.probe.Drops(st.dropBuf)
 	if err != nil {

@@ -13,32 +13,26 @@ type User struct {
 	Name, Home, Shell string
 }
 
-// Users maps ids to names from the host's passwd and group files. It rereads
-// them when they change, at most once per recheck interval.
+// Users maps ids to names from the host's passwd and group files. Refresh
+// rereads them when they changed; lookups never touch the files.
 type Users struct {
 	passwdPath, groupPath string
 	users                 map[uint32]User
 	groups                map[uint32]string
 	passwdMod, groupMod   time.Time
-	nextCheck             time.Time
-	now                   func() time.Time
 }
 
 // NewUsers reads passwdPath and groupPath (missing files give no names).
 func NewUsers(passwdPath, groupPath string) *Users {
-	u := &Users{passwdPath: passwdPath, groupPath: groupPath, now: time.Now}
+	u := &Users{passwdPath: passwdPath, groupPath: groupPath}
 	u.reload(true)
 	return u
 }
 
-const recheck = 5 * time.Second
+// Refresh rereads the files if they changed since the last read.
+func (u *Users) Refresh() { u.reload(false) }
 
 func (u *Users) reload(force bool) {
-	now := u.now()
-	if !force && now.Before(u.nextCheck) {
-		return
-	}
-	u.nextCheck = now.Add(recheck)
 	if st, err := os.Stat(u.passwdPath); err == nil && (force || !st.ModTime().Equal(u.passwdMod)) {
 		u.passwdMod = st.ModTime()
 		u.users = map[uint32]User{}
@@ -85,7 +79,6 @@ func readColon(path string, fn func([]string)) {
 
 // User returns uid's entry; uid 0 is "root" even without a passwd file.
 func (u *Users) User(uid uint32) (User, bool) {
-	u.reload(false)
 	e, ok := u.users[uid]
 	if !ok && uid == 0 {
 		return User{Name: "root", Home: "/root", Shell: "/bin/sh"}, true
@@ -95,7 +88,6 @@ func (u *Users) User(uid uint32) (User, bool) {
 
 // Group returns gid's name.
 func (u *Users) Group(gid uint32) (string, bool) {
-	u.reload(false)
 	g, ok := u.groups[gid]
 	if !ok && gid == 0 {
 		return "root", true
