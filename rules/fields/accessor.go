@@ -41,6 +41,9 @@ type Accessor struct {
 	key Key
 	// idx is the parsed index argument, or -1.
 	idx int
+	// evtType, when set, is the event type the accessor was specialised
+	// for (ForEventType), so it need not read it.
+	evtType string
 }
 
 // NewAccessor builds the accessor a filter check uses. arg is the bracket or
@@ -142,6 +145,40 @@ func (a *Accessor) DirectKey() (Key, bool) {
 		return a.f.Keys[0], true
 	}
 	return Key{}, false
+}
+
+// ForEventType returns an accessor for events known to be of type t, or a
+// itself when the type does not matter to the field. Only evt.is_open_*
+// depend on it.
+func (a *Accessor) ForEventType(t string) *Accessor {
+	switch a.f.Extract {
+	case IsOpenRead, IsOpenWrite, IsOpenExec, IsOpenCreate:
+		b := *a
+		b.evtType = t
+		return &b
+	}
+	return a
+}
+
+// ConstBool reports a boolean value that is the same for every event, as
+// evt.is_open_read is (false) once specialised for a type outside the open
+// family.
+func (a *Accessor) ConstBool() (value, ok bool) {
+	switch a.f.Extract {
+	case IsOpenRead, IsOpenWrite, IsOpenCreate:
+		return false, a.evtType != "" && !isOpenFamily(a.evtType)
+	case IsOpenExec:
+		return false, a.evtType != "" && !isOpenFamily(a.evtType) && a.evtType != "creat"
+	}
+	return false, false
+}
+
+func isOpenFamily(t string) bool {
+	switch t {
+	case "open", "openat", "openat2", "open_by_handle_at":
+		return true
+	}
+	return false
 }
 
 // Field returns the field read.
@@ -371,7 +408,7 @@ func (a *Accessor) Bool(ev Event) (bool, bool) {
 		y, ok2 := ev.Int(f.Keys[1])
 		return x == y, ok1 && ok2
 	case IsOpenRead, IsOpenWrite, IsOpenExec, IsOpenCreate:
-		return isOpen(ev, f.Extract, f.Keys)
+		return isOpen(ev, f.Extract, f.Keys, a.evtType)
 	}
 	return false, false
 }
@@ -553,6 +590,27 @@ func filename(ev Event, k []Key) (string, bool) {
 	return p, true
 }
 
+// fdTypes are the fd.type values the receiver writes.
+var fdTypes = []string{
+	"file", "directory", "ipv4", "ipv6", "unix", "pipe", "event", "signalfd", "eventpoll",
+	"inotify", "timerfd", "netlink", "bpf", "userfaultfd", "io_uring", "memfd", "pidfd",
+}
+
+// FDTypesWithChar lists the fd.type values whose fd.typechar is c, so a
+// check on fd.typechar can test fd.type directly. ok is false for "o"
+// (any other type), which no finite list describes.
+func FDTypesWithChar(c string) (types []string, ok bool) {
+	if c == "o" {
+		return nil, false
+	}
+	for _, t := range fdTypes {
+		if typeChar(t) == c {
+			types = append(types, t)
+		}
+	}
+	return types, true
+}
+
 // typeChar maps the long fd type the receiver writes to Falco's fd.typechar.
 func typeChar(t string) string {
 	switch t {
@@ -602,10 +660,12 @@ const (
 	sIXAll   = 0o111
 )
 
-func isOpen(ev Event, which Extract, k []Key) (bool, bool) {
-	typ, ok := ev.Str(k[3])
-	if !ok {
-		return false, false
+func isOpen(ev Event, which Extract, k []Key, typ string) (bool, bool) {
+	if typ == "" {
+		var ok bool
+		if typ, ok = ev.Str(k[3]); !ok {
+			return false, false
+		}
 	}
 	switch typ {
 	case "open", "openat", "openat2", "open_by_handle_at":

@@ -36,6 +36,9 @@ type checkInfo struct {
 	// never is set for checks that cannot hold for any event: the
 	// never_true idiom evt.num = 0 (event numbers start at 1).
 	never bool
+	// forType, when set, rebuilds the check for one event type: a new
+	// node, or (nil, v) when the check is the constant v for that type.
+	forType func(evtType string) (n node, constant bool)
 	// typePred is set for a constant comparison on plain evt.type, so the
 	// check folds to a constant once the event type is known.
 	typePred func(string) bool
@@ -340,6 +343,30 @@ func intNode(v *Value, pred func(int64) bool) node {
 	}
 }
 
+// typeCharNode rewrites a test of fd.typechar against constants into a test
+// of the fd.type attribute the character is computed from, sparing the
+// mapping per event. It returns nil when the rewrite does not apply (other
+// fields, or "o", which stands for every unlisted type).
+func typeCharNode(chars []string, lhs *Value, member bool) node {
+	if lhs.acc == nil || lhs.acc.Field().Extract != fields.TypeChar {
+		return nil
+	}
+	var types []string
+	for _, c := range chars {
+		ts, ok := fields.FDTypesWithChar(c)
+		if !ok {
+			return nil
+		}
+		types = append(types, ts...)
+	}
+	set := newStrSet(types)
+	k := lhs.acc.Field().Keys[0]
+	return func(ev fields.Event, _ *fields.Scratch) bool {
+		t, ok := ev.Str(k)
+		return ok && set.has(t) == member
+	}
+}
+
 // directStrEq and directIntCmp are the commonest checks written out, so
 // they cost one closure call and one event read.
 func directStrEq(k fields.Key, want string, eq bool) node {
@@ -444,6 +471,11 @@ func (c *compiler) scalarCheck(ci *checkInfo, ck *condition.Check, lhs *Value, l
 		if lhs.direct && (op == condition.OpEq || op == condition.OpNe) {
 			ci.eval = directStrEq(lhs.key, lit.Text, op == condition.OpEq)
 		}
+		if op == condition.OpEq || op == condition.OpNe {
+			if n := typeCharNode([]string{lit.Text}, lhs, op == condition.OpEq); n != nil {
+				ci.eval = n
+			}
+		}
 		if isEvtType(lhs) {
 			ci.typePred = pred
 		}
@@ -470,12 +502,25 @@ func (c *compiler) scalarCheck(ci *checkInfo, ck *condition.Check, lhs *Value, l
 			return nil, err
 		}
 		want := k
+		pred := func(b bool) bool { return b == want }
 		if op == condition.OpNe {
-			ci.eval = boolNode(lhs, func(b bool) bool { return b != want })
-		} else {
-			ci.eval = boolNode(lhs, func(b bool) bool { return b == want })
+			pred = func(b bool) bool { return b != want }
 		}
+		ci.eval = boolNode(lhs, pred)
 		ci.cost = lhs.cost + 1
+		if acc := lhs.acc; acc != nil && acc.ForEventType("x") != acc {
+			// evt.is_open_*: the event type decides most of the value.
+			ci.forType = func(t string) (node, bool) {
+				spec := acc.ForEventType(t)
+				if v, ok := spec.ConstBool(); ok {
+					return nil, pred(v)
+				}
+				return func(ev fields.Event, _ *fields.Scratch) bool {
+					b, ok := spec.Bool(ev)
+					return ok && pred(b)
+				}, false
+			}
+		}
 	case lhs.typ == fields.IPAddr || lhs.typ == fields.IPNet:
 		k, err := parseIP(lit, lhs.typ)
 		if err != nil {
@@ -627,6 +672,10 @@ func (c *compiler) listCheck(ci *checkInfo, ck *condition.Check, lhs *Value, lis
 		memberStr, cost = set.has, set.cost()
 		if isEvtType(lhs) {
 			ci.typePred = set.has
+		}
+		if n := typeCharNode(literalTexts(list), lhs, true); n != nil && lhs.shape == fields.Single {
+			ci.eval, ci.cost = n, lhs.cost+cost
+			return ci, nil
 		}
 		if lhs.shape != fields.ListOf {
 			ci.merge, ci.mergeItems = mergeEqual, literalTexts(list)

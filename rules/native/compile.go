@@ -134,6 +134,15 @@ func optimise(t *tree, evtType string) *tree {
 		if evtType != "" && t.check.typePred != nil {
 			return constTree(t.check.typePred(evtType))
 		}
+		if evtType != "" && t.check.forType != nil {
+			n, v := t.check.forType(evtType)
+			if n == nil {
+				return constTree(v)
+			}
+			ci := *t.check
+			ci.eval, ci.forType = n, nil
+			return &tree{kind: kCheck, check: &ci, cost: t.cost, ptrue: t.ptrue}
+		}
 		return t
 	case kNot:
 		k := optimise(t.children[0], evtType)

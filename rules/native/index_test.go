@@ -158,4 +158,24 @@ func TestOptimiser(t *testing.T) {
 	if !strings.Contains(f.String(), "evt.type") {
 		t.Errorf("generic filter lost its evt.type checks: %s", f)
 	}
+	// evt.is_open_* is a constant false outside the open family (and
+	// exec also for creat), so it folds once the type is known.
+	g := mustFilter(t, "evt.is_open_read = false and evt.is_open_exec = true and proc.name = x")
+	for typ, want := range map[string]string{
+		"execve": "false",
+		"creat":  "proc.name = x [2] and evt.is_open_exec = true [2]",
+		"openat": "proc.name = x [2] and evt.is_open_read = false [2] and evt.is_open_exec = true [2]",
+	} {
+		if got := g.StringFor(typ); got != want {
+			t.Errorf("specialised for %s: %s, want %s", typ, got, want)
+		}
+	}
+	h := mustFilter(t, "evt.is_open_write = false and proc.name = x")
+	ix := NewIndex([]IndexedRule[int]{{ID: 1, Filter: h, Types: []string{"execve", "openat"}}})
+	for typ, want := range map[string]bool{"execve": true, "openat": false} {
+		ev := fieldstest.New().Set(fields.KeyEvtType, typ).Set(fields.KeyProcName, "x").Set(fields.KeyOpenFlags, 1)
+		if got := len(ix.Match(ev, First, nil)) == 1; got != want {
+			t.Errorf("%s: matched %v, want %v", typ, got, want)
+		}
+	}
 }

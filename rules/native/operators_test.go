@@ -483,3 +483,22 @@ func TestWarnings(t *testing.T) {
 		}
 	}
 }
+
+func TestTypeCharRewrite(t *testing.T) {
+	for typ, cases := range map[string]map[string]bool{
+		"file":  {"fd.typechar = f": true, "fd.typechar != f": false, "fd.typechar in (4, 6)": false, "fd.typechar = o": false},
+		"ipv6":  {"fd.typechar = f": false, "fd.typechar in (4, 6)": true, "fd.typechar != 6": false},
+		"weird": {"fd.typechar = f": false, "fd.typechar != f": true, "fd.typechar = o": true, "fd.typechar in (o, f)": true},
+		"":      {"fd.typechar = f": false, "fd.typechar != f": false, "not fd.typechar = f": true},
+	} {
+		ev := fieldstest.New()
+		if typ != "" {
+			ev.Set(fields.KeyFDType, typ)
+		}
+		for cond, want := range cases {
+			if got := eval(t, cond, ev); got != want {
+				t.Errorf("fd.type %q: %s = %v, want %v", typ, cond, got, want)
+			}
+		}
+	}
+}
