@@ -380,3 +380,38 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 }
+
+func TestConcurrentMatch(t *testing.T) {
+	rs, err := LoadFiles(Options{}, upstream(t, "falco_rules.yaml"), upstream(t, "falco-incubating_rules.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := eventMix(512, 3)
+	want := make([][]*Rule, len(evs))
+	for i, ev := range evs {
+		want[i] = rs.Match(ev, MatchAll, nil)
+	}
+	done := make(chan string, 4)
+	for g := 0; g < 4; g++ {
+		go func(g int) {
+			dst := make([]*Rule, 0, 8)
+			for round := 0; round < 3; round++ {
+				for i := range evs {
+					j := (i*7 + g) % len(evs)
+					dst = rs.Match(evs[j], MatchAll, dst[:0])
+					if !slices.Equal(dst, want[j]) {
+						done <- "concurrent result differs"
+						return
+					}
+					rs.Rules()[0].Output.Append(nil, evs[j])
+				}
+			}
+			done <- ""
+		}(g)
+	}
+	for g := 0; g < 4; g++ {
+		if msg := <-done; msg != "" {
+			t.Error(msg)
+		}
+	}
+}
