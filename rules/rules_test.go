@@ -415,3 +415,88 @@ func TestConcurrentMatch(t *testing.T) {
 		}
 	}
 }
+
+// TestUpstreamDetections feeds events shaped like real attacks to the
+// stable rules and checks which rule fires first and what it prints.
+func TestUpstreamDetections(t *testing.T) {
+	rs, err := LoadFiles(Options{}, upstream(t, "falco_rules.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctr := "3ad7b26ded6d4f5e9c1d2b3a4f5e6d7c8b9a0f1e2d3c4b5a6f7e8d9c0b1a2f3e"
+	proc := func(name, cmdline string, anames ...string) *fieldstest.Event {
+		return fieldstest.New().SetTime(1_751_373_296_789_012_345).
+			Set(fields.KeyEvtNum, 1000).Set(fields.KeyProcName, name).Set(fields.KeyProcExe, name).
+			Set(fields.KeyProcExePath, "/usr/bin/"+name).Set(fields.KeyProcCmdline, cmdline).
+			Set(fields.KeyProcArgs, strings.Fields(cmdline)).Set(fields.KeyAncNames, anames).
+			Set(fields.KeyUserUID, 0).Set(fields.KeyUserName, "root").Set(fields.KeyUserLoginUID, -1).
+			Set(fields.KeyProcTTY, 0).Set(fields.KeyProcStartTime, 1_751_373_000_000_000_000)
+	}
+	tests := []struct {
+		name   string
+		ev     *fieldstest.Event
+		rule   string
+		output string
+	}{
+		{
+			"cat /etc/shadow",
+			proc("cat", "cat /etc/shadow", "bash", "sshd", "systemd").
+				Set(fields.KeyEvtType, "openat").Set(fields.KeyOpenFlags, 0).Set(fields.KeyEvtRawRes, 3).
+				Set(fields.KeyFDNum, 3).Set(fields.KeyFDType, "file").Set(fields.KeyFilePath, "/etc/shadow"),
+			"Read sensitive file untrusted",
+			"Sensitive file opened for reading by non-trusted program | file=/etc/shadow gparent=sshd ggparent=systemd gggparent=<NA> evt_type=openat user=root user_uid=0 user_loginuid=-1 process=cat proc_exepath=/usr/bin/cat parent=bash command=cat /etc/shadow terminal=0",
+		},
+		{
+			"kubectl exec shell",
+			proc("bash", "bash", "containerd-shim", "systemd").Set(fields.KeyProcTTY, 34816).
+				Set(fields.KeyEvtType, "execve").Set(fields.KeyEvtRawRes, 0).Set(fields.KeyContainerID, ctr),
+			"Terminal shell in container",
+			"",
+		},
+		{
+			"truncate syslog",
+			proc("sh", "sh -c :>/var/log/syslog", "bash").
+				Set(fields.KeyEvtType, "openat").Set(fields.KeyOpenFlags, 0o1|0o1000).Set(fields.KeyEvtRawRes, 3).
+				Set(fields.KeyFDNum, 3).Set(fields.KeyFDType, "file").Set(fields.KeyFilePath, "/var/log/syslog").
+				SetName("vigil.evt.arg.flags", false, "O_WRONLY|O_TRUNC"),
+			"Clear Log Activities",
+			"",
+		},
+		{
+			"packet socket",
+			proc("tcpdump", "tcpdump -i eth0", "bash").Set(fields.KeyContainerID, ctr).
+				Set(fields.KeyEvtType, "socket").Set(fields.KeyEvtRawRes, 3).SetName("vigil.evt.arg.domain", false, "AF_PACKET"),
+			"Packet socket created in container",
+			"",
+		},
+		{
+			"ptrace attach",
+			proc("gdb", "gdb -p 1", "bash").Set(fields.KeyEvtType, "ptrace").Set(fields.KeyEvtRawRes, 0).
+				SetName("vigil.evt.arg.request", false, "PTRACE_ATTACH"),
+			"PTRACE attached to process",
+			"",
+		},
+		{
+			"ordinary read",
+			proc("cat", "cat /etc/hosts", "bash").
+				Set(fields.KeyEvtType, "openat").Set(fields.KeyOpenFlags, 0).Set(fields.KeyEvtRawRes, 3).
+				Set(fields.KeyFDNum, 3).Set(fields.KeyFDType, "file").Set(fields.KeyFilePath, "/etc/hosts"),
+			"",
+			"",
+		},
+	}
+	for _, tt := range tests {
+		got := rs.Match(tt.ev, MatchFirst, nil)
+		switch {
+		case tt.rule == "" && len(got) != 0:
+			t.Errorf("%s: matched %q", tt.name, got[0].Name)
+		case tt.rule == "":
+		case len(got) != 1 || got[0].Name != tt.rule:
+			t.Errorf("%s: matched %v, want %q", tt.name, names(got), tt.rule)
+		case tt.output != "":
+			if out := string(got[0].Output.Append(nil, tt.ev)); out != tt.output {
+				t.Errorf("%s: output\n%s\nwant\n%s", tt.name, out, tt.output)
+			}
+		}
+	}
+}
