@@ -75,7 +75,8 @@ type Selection struct {
 // Options tune a load. The zero value loads every rule as the files say.
 type Options struct {
 	// MinPriority keeps only rules at least this severe (Falco's "priority"
-	// setting, e.g. "warning"). Empty keeps every rule.
+	// setting, e.g. "warning"); no selection enables a less severe rule.
+	// Empty keeps every rule.
 	MinPriority string
 	// Selections are applied in order on top of each rule's own enabled
 	// flag; a later selection overrides an earlier one.
@@ -263,7 +264,7 @@ func (b *builder) compile(opts Options, minPrio priority.Priority) {
 		item := "rule '" + lr.Name + "'"
 		r := &Rule{
 			Name: lr.Name, Description: lr.Desc, Priority: lr.Priority, Source: lr.Source,
-			Tags: lr.Tags, Enabled: lr.Enabled && lr.Priority <= minPrio, Condition: lr.Condition,
+			Tags: lr.Tags, Enabled: lr.Enabled, Condition: lr.Condition,
 			Pos: lr.Pos, ast: lr.AST,
 		}
 		f, warns, err := native.Compile(lr.AST)
@@ -301,6 +302,13 @@ func (b *builder) compile(opts Options, minPrio priority.Priority) {
 		b.rules = append(b.rules, r)
 	}
 	b.applySelections(opts.Selections)
+	// Rules below the minimum priority are not loaded in Falco, so no
+	// selection can enable them.
+	for _, r := range b.rules {
+		if r.Priority > minPrio {
+			r.Enabled = false
+		}
+	}
 }
 
 // checkTypes warns about event-type names no table knows and, like Falco,

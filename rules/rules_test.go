@@ -232,6 +232,8 @@ func TestOptions(t *testing.T) {
 		{"defaults", Options{}, []string{"Shell spawned", "Bash spawned", "Etc opened"}},
 		{"min priority", Options{MinPriority: "warning"}, []string{"Bash spawned"}},
 		{"min priority info", Options{MinPriority: "info"}, []string{"Shell spawned", "Bash spawned"}},
+		{"min priority beats selections", Options{MinPriority: "warning", Selections: []Selection{{Enable: true, Rule: "*"}}},
+			[]string{"Bash spawned", "Disabled one"}},
 		{"disable by name", Options{Selections: []Selection{{Rule: "Bash spawned"}}}, []string{"Shell spawned", "Etc opened"}},
 		{"disable by wildcard", Options{Selections: []Selection{{Rule: "* spawned"}}}, []string{"Etc opened"}},
 		{"disable by tag", Options{Selections: []Selection{{Tag: "process"}}}, []string{"Etc opened"}},
