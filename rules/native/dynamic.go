@@ -40,15 +40,26 @@ func (c *compiler) dynamicCheck(ci *checkInfo, ck *condition.Check, lhs, rhs *Va
 			if !ok {
 				return false
 			}
-			return strNode(lhs, func(s string) bool { return cmp(s, r) })(ev, sc)
+			return anyStr(lhs, ev, sc, func(s string) bool { return cmp(s, r) })
 		}
 	case lhs.typ.Numeric():
+		cmp := dynIntCompare(op)
 		ci.eval = func(ev fields.Event, sc *fields.Scratch) bool {
 			r, ok := rhs.num(ev, sc)
 			if !ok {
 				return false
 			}
-			return intNode(lhs, intPred(op, r))(ev, sc)
+			if lhs.shape == fields.AnyOf {
+				n, _ := lhs.n(ev, sc)
+				for i := 0; i < n; i++ {
+					if x, ok := lhs.intAt(ev, sc, i); ok && cmp(x, r) {
+						return true
+					}
+				}
+				return false
+			}
+			x, ok := lhs.num(ev, sc)
+			return ok && cmp(x, r)
 		}
 	case lhs.typ == fields.Bool:
 		ci.eval = func(ev fields.Event, sc *fields.Scratch) bool {
@@ -71,10 +82,10 @@ func (c *compiler) dynamicCheck(ci *checkInfo, ck *condition.Check, lhs, rhs *Va
 			if !ok {
 				return false
 			}
-			return strNode(lhs, func(s string) bool {
+			return anyStr(lhs, ev, sc, func(s string) bool {
 				a, ok := parseAddr(s)
 				return ok && (a == r) == (op == condition.OpEq)
-			})(ev, sc)
+			})
 		}
 	case lhs.typ == fields.Bytes:
 		ci.eval = func(ev fields.Event, sc *fields.Scratch) bool {
@@ -91,6 +102,41 @@ func (c *compiler) dynamicCheck(ci *checkInfo, ck *condition.Check, lhs, rhs *Va
 		return nil, errorf(ck.At, "operator '%s' cannot be used with %s", op, describe(lhs))
 	}
 	return ci, nil
+}
+
+// anyStr applies pred to the operand's value, or to each candidate of an
+// AnyOf operand until one holds. pred does not escape, so a closure over
+// per-event values costs no allocation.
+func anyStr(v *Value, ev fields.Event, sc *fields.Scratch, pred func(string) bool) bool {
+	if v.shape == fields.AnyOf {
+		n, _ := v.n(ev, sc)
+		for i := 0; i < n; i++ {
+			if s, ok := v.strAt(ev, sc, i); ok && pred(s) {
+				return true
+			}
+		}
+		return false
+	}
+	s, ok := v.str(ev, sc)
+	return ok && pred(s)
+}
+
+func dynIntCompare(op condition.Operator) func(x, r int64) bool {
+	switch op {
+	case condition.OpEq:
+		return func(x, r int64) bool { return x == r }
+	case condition.OpNe:
+		return func(x, r int64) bool { return x != r }
+	case condition.OpLt:
+		return func(x, r int64) bool { return x < r }
+	case condition.OpLe:
+		return func(x, r int64) bool { return x <= r }
+	case condition.OpGt:
+		return func(x, r int64) bool { return x > r }
+	case condition.OpGe:
+		return func(x, r int64) bool { return x >= r }
+	}
+	return func(int64, int64) bool { return false }
 }
 
 func compatible(a, b fields.Type) bool {
@@ -182,7 +228,7 @@ func (c *compiler) dynamicList(ci *checkInfo, ck *condition.Check, lhs, rhs *Val
 				continue
 			}
 			if op == condition.OpPmatch {
-				if newPathSet([]string{r}).has(s) {
+				if pathUnder(s, r) {
 					return true
 				}
 			} else if s == r {

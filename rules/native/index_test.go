@@ -179,3 +179,23 @@ func TestOptimiser(t *testing.T) {
 		}
 	}
 }
+
+func TestDynamicChecksDoNotAllocate(t *testing.T) {
+	ix := NewIndex([]IndexedRule[int]{
+		{ID: 1, Filter: mustFilter(t, "fd.name startswith val(proc.cwd) and proc.pid > val(proc.ppid) and proc.aname = val(proc.name)")},
+		{ID: 2, Filter: mustFilter(t, "b64(proc.env[DATA]) = hello and fd.sip = val(fd.cip)")},
+	})
+	ev := fieldstest.New().Set(fields.KeyFilePath, "/opt/x").Set(fields.KeyProcCwd, "/opt").
+		Set(fields.KeyProcPID, 5).Set(fields.KeyProcPPID, 4).Set(fields.KeyProcName, "bash").
+		Set(fields.KeyAncNames, []string{"sshd", "bash"}).
+		SetName("process.environment_variable.DATA", false, "aGVsbG8gd29ybGQgd2l0aCBhIGxvbmdlciBwYXlsb2FkIGZvciB0aGUgdGVzdA==").
+		Set(fields.KeyClientAddr, "10.0.0.1").Set(fields.KeyServerAddr, "10.0.0.2")
+	dst := make([]int, 0, 2)
+	dst = ix.Match(ev, All, dst[:0])
+	if !slices.Equal(dst, []int{1}) {
+		t.Fatalf("matched %v", dst)
+	}
+	if n := testing.AllocsPerRun(200, func() { dst = ix.Match(ev, All, dst[:0]) }); n != 0 {
+		t.Errorf("%.1f allocations per event", n)
+	}
+}

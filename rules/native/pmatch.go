@@ -119,3 +119,35 @@ func (n *pathNode) match(p string) bool {
 		n, p = next, rest
 	}
 }
+
+// pathUnder reports whether path p equals or lies below the set path
+// pattern, component by component (pmatch against one path read from the
+// event), without building a set.
+func pathUnder(p, pattern string) bool {
+	for {
+		for len(pattern) > 0 && pattern[0] == '/' {
+			pattern = pattern[1:]
+		}
+		if pattern == "" {
+			return true
+		}
+		for len(p) > 0 && p[0] == '/' {
+			p = p[1:]
+		}
+		if p == "" {
+			return false
+		}
+		want, restW := pattern, ""
+		if i := strings.IndexByte(pattern, '/'); i >= 0 {
+			want, restW = pattern[:i], pattern[i:]
+		}
+		got, restP := p, ""
+		if i := strings.IndexByte(p, '/'); i >= 0 {
+			got, restP = p[:i], p[i:]
+		}
+		if !fnmatch.Match(want, got) {
+			return false
+		}
+		pattern, p = restW, restP
+	}
+}

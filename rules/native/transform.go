@@ -3,6 +3,7 @@ package native
 import (
 	"encoding/base64"
 	"strings"
+	"unsafe"
 
 	"github.com/vigil-sec/vigil/rules/condition"
 	"github.com/vigil-sec/vigil/rules/fields"
@@ -114,7 +115,7 @@ func singleArgTransform(t *condition.Transform, arg *Value) (*Value, *Error) {
 					return "", false
 				}
 				m := sc.Mark()
-				if !b64Decode(sc, s) {
+				if !b64Decode(sc, unsafe.Slice(unsafe.StringData(s), len(s))) {
 					sc.Release(m)
 					return "", false
 				}
@@ -127,7 +128,7 @@ func singleArgTransform(t *condition.Transform, arg *Value) (*Value, *Error) {
 					return nil, false
 				}
 				m := sc.Mark()
-				if !b64Decode(sc, string(b)) {
+				if !b64Decode(sc, b) {
 					sc.Release(m)
 					return nil, false
 				}
@@ -196,15 +197,17 @@ func basename(s string) string {
 	return s
 }
 
-func b64Decode(sc *fields.Scratch, s string) bool {
+// b64Decode appends the decoded form of src (standard alphabet, padded or
+// not). src is only read; a string's bytes may be passed without a copy.
+func b64Decode(sc *fields.Scratch, src []byte) bool {
 	var err error
 	m := sc.Mark()
-	sc.B, err = base64.StdEncoding.AppendDecode(sc.B, []byte(s))
+	sc.B, err = base64.StdEncoding.AppendDecode(sc.B, src)
 	if err == nil {
 		return true
 	}
 	sc.Release(m)
-	sc.B, err = base64.RawStdEncoding.AppendDecode(sc.B, []byte(s))
+	sc.B, err = base64.RawStdEncoding.AppendDecode(sc.B, src)
 	return err == nil
 }
 
