@@ -1,0 +1,148 @@
+package rulesprocessor
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
+
+	"github.com/vigil-sec/vigil/rules"
+	"github.com/vigil-sec/vigil/rules/condition"
+	"github.com/vigil-sec/vigil/rules/fields"
+	"github.com/vigil-sec/vigil/rules/rego/eventgen"
+)
+
+func TestRecordEventReads(t *testing.T) {
+	ld := plog.NewLogs()
+	rl := ld.ResourceLogs().AppendEmpty()
+	rl.Resource().Attributes().PutStr("container.id", testContainerID)
+	lrs := rl.ScopeLogs().AppendEmpty().LogRecords()
+	a := lrs.AppendEmpty()
+	a.SetTimestamp(123)
+	at := a.Attributes()
+	at.PutStr("process.executable.name", "cat")
+	at.PutInt("process.pid", 42)
+	at.PutBool("process.interactive", true)
+	at.PutEmptyBytes("vigil.evt.buffer").FromRaw([]byte("abc"))
+	putValue(at, "vigil.proc.anames", []string{"bash", "sshd"})
+	putValue(at, "vigil.proc.apids", []int64{7, 1})
+	at.PutStr("vigil.evt.arg.flags", "O_RDONLY")
+	at.PutInt("vigil.evt.arg.fd", 3)
+	at.PutStr("vigil.evt.arg.name", "/etc/shadow")
+	b := lrs.AppendEmpty()
+	b.SetObservedTimestamp(456)
+	b.Attributes().PutInt("process.executable.name", 5) // wrong type: not a string
+
+	ev := newRecordEvent()
+	ev.setResource(rl.Resource().Attributes())
+	ev.reset(a)
+	s, ok := ev.Str(fields.KeyProcName)
+	assert.True(t, ok)
+	assert.Equal(t, "cat", s)
+	n, ok := ev.Int(fields.KeyProcPID)
+	assert.True(t, ok)
+	assert.Equal(t, int64(42), n)
+	_, ok = ev.Str(fields.KeyProcPID)
+	assert.False(t, ok, "an int attribute read as a string")
+	bo, ok := ev.Bool(fields.KeyProcInteractive)
+	assert.True(t, ok && bo)
+	by, ok := ev.Bytes(fields.KeyEvtBuffer)
+	assert.True(t, ok)
+	assert.Equal(t, []byte("abc"), by)
+	l, ok := ev.Len(fields.KeyAncNames)
+	assert.True(t, ok)
+	assert.Equal(t, 2, l)
+	s, ok = ev.StrAt(fields.KeyAncNames, 1)
+	assert.True(t, ok)
+	assert.Equal(t, "sshd", s)
+	_, ok = ev.StrAt(fields.KeyAncNames, 2)
+	assert.False(t, ok)
+	n, ok = ev.IntAt(fields.KeyAncPIDs, 0)
+	assert.True(t, ok)
+	assert.Equal(t, int64(7), n)
+	_, ok = ev.Str(fields.KeyFilePath)
+	assert.False(t, ok, "absent")
+	_, ok = ev.Str(fields.KeyFilePath)
+	assert.False(t, ok, "absent, from the cache")
+	cid, ok := ev.Str(fields.KeyContainerID)
+	assert.True(t, ok)
+	assert.Equal(t, testContainerID, cid)
+	var args [][2]string
+	ev.Range(fields.KeyEvtArg, func(k, v string) bool { args = append(args, [2]string{k, v}); return true })
+	assert.Equal(t, [][2]string{{"flags", "O_RDONLY"}, {"name", "/etc/shadow"}}, args, "string-valued attributes under the prefix, in order")
+	assert.Equal(t, int64(123), ev.Time())
+
+	// The next record sees its own attributes, not the cached ones.
+	ev.reset(b)
+	_, ok = ev.Str(fields.KeyProcName)
+	assert.False(t, ok)
+	_, ok = ev.Int(fields.KeyProcPID)
+	assert.False(t, ok)
+	assert.Equal(t, int64(456), ev.Time(), "no timestamp: the observed time")
+	_, ok = ev.Str(fields.KeyContainerID)
+	assert.True(t, ok, "same resource")
+
+	// A generation wrap clears the cache.
+	ev.gen = ^uint32(0)
+	ev.reset(a)
+	s, _ = ev.Str(fields.KeyProcName)
+	assert.Equal(t, "cat", s)
+	ev.gen = ^uint32(0)
+	ev.reset(b)
+	_, ok = ev.Str(fields.KeyProcName)
+	assert.False(t, ok)
+}
+
+// TestRecordEventMatchesReference evaluates the upstream rules on a
+// synthesised corpus twice, through the pdata view and through the
+// rules package's in-memory test event: the results must agree.
+func TestRecordEventMatchesReference(t *testing.T) {
+	rs, err := rules.LoadFiles(rules.Options{Selections: []rules.Selection{{Enable: true, Rule: "*"}}},
+		upstreamRules(t, "falco_rules.yaml"), upstreamRules(t, "falco-incubating_rules.yaml"))
+	require.NoError(t, err)
+	gen := eventgen.New(99)
+	view := newRecordEvent()
+	var a, b []*rules.Rule
+	checked, matched := 0, 0
+	for _, r := range rs.Rules() {
+		e, err := condition.Parse(r.Expanded())
+		require.NoError(t, err)
+		for i := 0; i < 30; i++ {
+			ev, touched := gen.Synthesize(e, i%3 != 0)
+			for _, x := range []*eventgen.Event{ev, gen.Perturb(ev, touched)} {
+				ld := generatedLogs(x)
+				rl := ld.ResourceLogs().At(0)
+				view.setResource(rl.Resource().Attributes())
+				view.reset(rl.ScopeLogs().At(0).LogRecords().At(0))
+				a = rs.Match(view, rules.MatchAll, a[:0])
+				b = rs.Match(x.Fields(), rules.MatchAll, b[:0])
+				if !slices.Equal(a, b) {
+					t.Fatalf("pdata view matched %v, reference %v\n%s", ruleList(a), ruleList(b), x)
+				}
+				checked++
+				if len(a) > 0 {
+					matched++
+				}
+				// Outputs render the same too.
+				for _, r := range a {
+					assert.Equal(t, string(r.Output.Append(nil, x.Fields())), string(r.Output.Append(nil, view)))
+				}
+			}
+		}
+	}
+	t.Logf("%d events, %d matched", checked, matched)
+	require.Greater(t, matched, checked/5)
+}
+
+func ruleList(rs []*rules.Rule) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.Name
+	}
+	return out
+}
+
+var _ = pcommon.NewMap
