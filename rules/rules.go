@@ -104,7 +104,8 @@ type Rule struct {
 	// Output renders the rule's output (with Options.ExtraOutput).
 	Output *output.Format
 	// EventTypes are the event types the condition can match, sorted; nil
-	// when it can match every type.
+	// when it can match every type (or every type but a few), empty when it
+	// can match none.
 	EventTypes []string
 	// Pos is where the rule is defined.
 	Pos Position
@@ -293,10 +294,9 @@ func (b *builder) compile(opts Options, minPrio priority.Priority) {
 		r.Output = out
 		set := evttype.Condition(lr.AST)
 		b.sets[r] = set
-		if !set.IsAll() {
-			if set.Finite() {
-				r.EventTypes = set.Names()
-			}
+		if set.Finite() {
+			// An empty set (a never_true rule) stays non-nil: no type.
+			r.EventTypes = append([]string{}, set.Names()...)
 		}
 		b.checkTypes(lr, item, set)
 		b.rules = append(b.rules, r)

@@ -338,6 +338,11 @@ func TestWarnings(t *testing.T) {
   output: x
   priority: INFO
   warn_evttypes: false
+- rule: never
+  desc: d
+  condition: evt.num = 0 and proc.name = bash
+  output: x
+  priority: INFO
 - rule: odd type
   desc: d
   condition: evt.type = frobnicate and proc.name = proc.pname
@@ -369,6 +374,16 @@ func TestWarnings(t *testing.T) {
 	}
 	if got := rs.Rule("odd type").EventTypes; !slices.Equal(got, []string{"frobnicate"}) {
 		t.Errorf("unknown names stay in the rule's set: %v", got)
+	}
+	if got := rs.Rule("never").EventTypes; got == nil || len(got) != 0 {
+		t.Errorf("a rule that matches no type has event types %#v", got)
+	}
+	if got := rs.Rule("everything").EventTypes; got != nil {
+		t.Errorf("a rule that matches every type has event types %v", got)
+	}
+	ev := fieldstest.New().Set(fields.KeyEvtType, "execve").Set(fields.KeyProcName, "bash")
+	if got := names(rs.Match(ev, MatchAll, nil)); !slices.Equal(got, []string{"everything"}) {
+		t.Errorf("matched %v", got)
 	}
 }
 
