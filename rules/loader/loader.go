@@ -81,6 +81,8 @@ type loader struct {
 	hasEngine bool
 
 	reported map[string]bool // de-duplicates diagnostics found through macros
+
+	pastedBytes, expandedNodes int // totals checked against the load limits
 }
 
 func newLoader() *loader {
