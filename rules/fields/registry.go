@@ -26,7 +26,7 @@ var registry = []*Field{
 	{Name: "evt.cpu", Type: Int, Keys: keys(KeyEvtCPU), Desc: "CPU the event was captured on"},
 	{Name: "evt.hostname", Type: String, Keys: keys(KeyHostName), Desc: "host name"},
 	{Name: "evt.arg", Type: String, Arg: ArgIndexOrKey, ArgRequired: true, Keys: keys(KeyEvtArg), Extract: EvtArg, Desc: "one syscall parameter, by name or index, rendered as text (flag names, errno names)"},
-	{Name: "evt.rawarg", Type: Int, Arg: ArgKey, ArgRequired: true, Keys: keys(KeyEvtRawArg), Extract: Prefixed, NoRHS: true, Desc: "one syscall parameter as its raw number"},
+	{Name: "evt.rawarg", Type: Int, Arg: ArgKey, ArgRequired: true, Keys: keys(KeyEvtRawArg), Extract: Prefixed, NoRHS: true, NoTransformer: true, Desc: "one syscall parameter as its raw number"},
 	{Name: "evt.args", Type: String, Keys: keys(KeyEvtArg), Extract: EvtArgs, Desc: "all syscall parameters as name=value pairs"},
 	{Name: "evt.res", Type: String, Keys: keys(KeyEvtRawRes), Extract: ErrnoName, Desc: "return value as SUCCESS or an errno name"},
 	{Name: "evt.rawres", Type: Int, Keys: keys(KeyEvtRawRes), Desc: "return value as a number"},

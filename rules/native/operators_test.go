@@ -440,6 +440,8 @@ func TestCompileErrors(t *testing.T) {
 		{"proc.pid = val(proc.name)", 12, "cannot compare numeric field 'proc.pid' with string field 'proc.name'"},
 		{"tolower(proc.pid) = 1", 9, "needs a string argument"},
 		{"tolower(proc.aname) = x", 9, "cannot be used inside transformer 'tolower'"},
+		{"toupper(evt.rawarg.res) = x", 9, "cannot be used inside transformer 'toupper'"},
+		{"b64(evt.rawres) = x", 5, "needs a string or byte-buffer argument"},
 		{"proc.name regex val(proc.pname)", 17, "'regex' needs a constant pattern"},
 		{"fd.name pmatch (/a) and fd.num pmatch (1)", 25, "operator 'pmatch' cannot be used"},
 		{"proc.aname[x] = 1", 1, "not a non-negative index"},
