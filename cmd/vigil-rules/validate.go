@@ -1,9 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"strings"
 
+	"github.com/vigil-sec/vigil/rules"
 	"github.com/vigil-sec/vigil/rules/loader"
 )
 
@@ -11,30 +14,73 @@ func init() {
 	register(&command{
 		name:    "validate",
 		args:    "FILE...",
-		summary: "load rules files in order; print every error and warning and a summary; exit 1 on any error",
+		summary: "load and compile rules files in order; print every error and warning and a summary; exit 1 on any error",
 		run:     runValidate,
 	})
 }
 
+// runValidate loads the files through the rules facade, so "valid" means
+// what the collector needs: every rule's condition compiles with the native
+// compiler and every output format is valid, not only that the YAML and
+// conditions parse.
 func runValidate(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, "usage: vigil-rules validate FILE...")
 		return 2
 	}
-	res := loader.LoadFiles(args...)
-	for _, d := range res.Diagnostics {
-		fmt.Fprintln(stdout, d.String())
+	srcs, diags := loader.ReadFiles(args...)
+	res := loader.Load(srcs...)
+	rs, err := rules.Load(rules.Options{}, srcs...)
+	var le *rules.LoadError
+	switch {
+	case err == nil:
+		diags = append(diags, rs.Diagnostics()...)
+	case errors.As(err, &le):
+		diags = append(diags, le.Diagnostics...)
+	default:
+		diags = append(diags, loader.Diagnostic{File: args[0], Line: 1, Col: 1, Message: err.Error()})
 	}
-	fmt.Fprintln(stdout, summary(res))
-	if res.HasErrors() {
+	failed := false
+	for _, d := range diags {
+		fmt.Fprintln(stdout, d.String())
+		failed = failed || !d.Warning
+	}
+	fmt.Fprintln(stdout, summary(res, rs, diags))
+	if failed {
 		return 1
 	}
 	return 0
 }
 
-// summary is the closing line of validate.
-func summary(res *loader.Result) string {
+// summary is the closing line of validate. Loaded rules are those that
+// compiled; when the load failed, the loader's rules minus those with an
+// error.
+func summary(res *loader.Result, rs *rules.Ruleset, diags []loader.Diagnostic) string {
 	c := res.Counts()
+	loaded, enabled := 0, 0
+	if rs != nil {
+		for _, r := range rs.Rules() {
+			loaded++
+			if r.Enabled {
+				enabled++
+			}
+		}
+	} else {
+		bad := map[string]bool{}
+		for _, d := range diags {
+			if !d.Warning && strings.HasPrefix(d.Item, "rule '") {
+				bad[strings.TrimSuffix(strings.TrimPrefix(d.Item, "rule '"), "'")] = true
+			}
+		}
+		for _, r := range res.Rules {
+			if r.AST != nil && !r.Skipped && !bad[r.Name] {
+				loaded++
+				if r.Enabled {
+					enabled++
+				}
+			}
+		}
+	}
 	return fmt.Sprintf("rules: %d loaded, %d enabled, %d skipped; macros: %d; lists: %d",
-		c.Loaded, c.Enabled, c.Skipped, c.Macros, c.Lists)
+		loaded, enabled, c.Skipped, c.Macros, c.Lists)
 }
