@@ -148,6 +148,9 @@ func (c *compiler) check(ck *condition.Check) (*checkInfo, *Error) {
 			// The grammar always produces a list here; keep the tree honest.
 			return c.listCheck(ci, ck, lhs, &condition.List{At: rhs.At, Items: []condition.Literal{*rhs}})
 		}
+		if ck.Op == condition.OpNe && isEither(lhs) {
+			return c.eitherNotEqual(ci, ck, lhs, *rhs)
+		}
 		return c.scalarCheck(ci, ck, lhs, *rhs)
 	case *condition.FieldValue:
 		f, _, _, perr := resolveField(rhs.Field)
@@ -544,6 +547,26 @@ func (c *compiler) scalarCheck(ci *checkInfo, ck *condition.Check, lhs *Value, l
 	default:
 		return nil, errorf(ck.At, "operator '%s' cannot be used with %s", op, describe(lhs))
 	}
+	return ci, nil
+}
+
+// isEither reports fields that read both ends of a connection (fd.ip,
+// fd.port, fd.net).
+func isEither(v *Value) bool { return v.acc != nil && v.acc.Field().Extract == fields.Either }
+
+// eitherNotEqual compiles "!=" on a both-ends field as libsinsp does: "="
+// holds when either end matches, "!=" when neither does (so fd.net !=
+// 127.0.0.0/8 is false for a connection with one end on loopback).
+func (c *compiler) eitherNotEqual(ci *checkInfo, ck *condition.Check, lhs *Value, lit condition.Literal) (*checkInfo, *Error) {
+	eqCheck := *ck
+	eqCheck.Op = condition.OpEq
+	eq, err := c.scalarCheck(&checkInfo{pos: ck.At, lhs: lhs}, &eqCheck, lhs, lit)
+	if err != nil {
+		return nil, err
+	}
+	present, matches := existsNode(lhs), eq.eval
+	ci.eval = func(ev fields.Event, sc *fields.Scratch) bool { return present(ev, sc) && !matches(ev, sc) }
+	ci.cost = eq.cost + lhs.cost
 	return ci, nil
 }
 

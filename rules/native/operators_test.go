@@ -337,6 +337,13 @@ func TestNetworks(t *testing.T) {
 		{"fd.net = 10.0.0.0/8", true}, // either side
 		{"fd.net = 172.16.0.0/12", false},
 		{"fd.net != 127.0.0.0/8", true},
+		// "!=" on a both-ends field holds only when neither end matches.
+		{"fd.ip != 10.0.0.5", false},
+		{"fd.ip != 10.9.9.9", true},
+		{"fd.net != 10.0.0.0/8", false},
+		{"fd.port != 443", false},
+		{"fd.port != 22", true},
+		{"not fd.ip = 10.0.0.5", false},
 		{"fd.snet in (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)", true},
 		{"fd.ip = 10.0.0.5", true},
 		{"fd.ip = 192.168.1.10", true},
@@ -504,6 +511,54 @@ func TestTypeCharRewrite(t *testing.T) {
 			if got := eval(t, cond, ev); got != want {
 				t.Errorf("fd.type %q: %s = %v, want %v", typ, cond, got, want)
 			}
+		}
+	}
+}
+
+// TestNetCompareLikeLibsinsp mirrors libsinsp's net compare cases for an
+// IPv4 and an IPv6 connection.
+func TestNetCompareLikeLibsinsp(t *testing.T) {
+	v4 := fieldstest.New().Set(fields.KeyFDType, "ipv4").
+		Set(fields.KeyClientAddr, "172.40.111.222").Set(fields.KeyClientPort, 54321).
+		Set(fields.KeyServerAddr, "142.251.111.147").Set(fields.KeyServerPort, 443)
+	v6 := fieldstest.New().Set(fields.KeyFDType, "ipv6").
+		Set(fields.KeyClientAddr, "::1").Set(fields.KeyClientPort, 54321).
+		Set(fields.KeyServerAddr, "2001:4860:4860::8888").Set(fields.KeyServerPort, 443)
+	cases := []struct {
+		ev   *fieldstest.Event
+		cond string
+		want bool
+	}{
+		{v4, "fd.ip == 142.251.111.147", true},
+		{v4, "fd.sip == 142.251.111.147", true},
+		{v4, "fd.cip == 172.40.111.222", true},
+		{v4, "fd.ip != 142.251.111.147", false},
+		{v4, "fd.sip != 0:0:0:0:0:0:0:1", true},
+		{v4, "fd.sip == '0:0:0:0:0:0:0:1'", false},
+		{v4, "fd.net == 142.0.0.0/4", true},
+		{v4, "fd.net == 142.251.0.0/8", true},
+		{v4, "fd.net == 142.251.111.0/16", true},
+		{v4, "fd.net != 10.0.0.0/8", true},
+		{v4, "fd.net != 2001:db8:abcd:0012::0/64", true},
+		{v4, "fd.net == 10.0.0.0/8", false},
+		{v4, "fd.net == 2001:db8:abcd:0012::0/64", false},
+		{v6, "fd.ip == 2001:4860:4860::8888", true},
+		{v6, "fd.sip == 2001:4860:4860::8888", true},
+		{v6, "fd.cip == ::1", true},
+		{v6, "fd.ip != 2001:4860:4860::8888", false},
+		{v6, "fd.sip != 127.0.0.1", true},
+		{v6, "fd.sip == '127.0.0.1'", false},
+		{v6, "fd.net == 2001::0/16", true},
+		{v6, "fd.net == 2001:4860::0/32", true},
+		{v6, "fd.net == 2001:4860:4860::8888/48", true},
+		{v6, "fd.net != 10::0/16", true},
+		{v6, "fd.net != 10.0.0.0/8", true},
+		{v6, "fd.net == 10.0.0.0/8", false},
+		{v6, "fd.net == 2001:db8:abcd:0012::0/64", false},
+	}
+	for _, c := range cases {
+		if got := eval(t, c.cond, c.ev); got != c.want {
+			t.Errorf("%s = %v, want %v", c.cond, got, c.want)
 		}
 	}
 }
