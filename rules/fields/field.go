@@ -55,8 +55,10 @@ const (
 	// SockFamily is "ip" for ipv4/ipv6 and "unix" for unix sockets.
 	TypeChar
 	SockFamily
-	// Either is true for a comparison if it holds for any of Keys
-	// (fd.ip, fd.port, fd.net: client or server side).
+	// Either reads both ends of a connection, Keys being the client and the
+	// server side (fd.ip, fd.port, fd.net): a comparison holds when it
+	// holds for either end, except "!=", which holds when neither end is
+	// equal (libsinsp's rule).
 	Either
 	// ErrnoName renders the return value Keys[0] as SUCCESS (>= 0) or the
 	// Linux errno name of its negation (ENOENT); an unknown errno is
