@@ -28,13 +28,13 @@ type Event struct {
 	time      int64
 }
 
-// slotValue holds one typed value; kind says which field is set.
+// slotValue holds one typed value in 32 bytes; kind says which field is
+// set. Slices and byte buffers (rarely read) go through byName.
 type slotValue struct {
-	kind uint8
 	s    string
 	n    int64
+	kind uint8
 	b    bool
-	v    any // slices and byte buffers
 }
 
 const (
@@ -93,7 +93,7 @@ func (e *Event) Set(k fields.Key, v any) *Event {
 	nv := normalise(v)
 	e.put(k.Name, k.Resource, nv)
 	if k.Slot >= 0 {
-		sv := slotValue{kind: kindOther, v: nv}
+		sv := slotValue{kind: kindOther}
 		switch x := nv.(type) {
 		case string:
 			sv = slotValue{kind: kindStr, s: x}
@@ -205,7 +205,8 @@ func (e *Event) get(k fields.Key) (any, bool) {
 		case kindBool:
 			return sv.b, true
 		case kindOther:
-			return sv.v, true
+			v, ok := e.names(k.Resource)[k.Name]
+			return v, ok
 		}
 		return nil, false
 	}
