@@ -19,6 +19,7 @@ import (
 	"os/exec"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -135,7 +136,18 @@ func main() {
 	stormBin := flag.String("storm", "./storm", "path to the built bench/storm command")
 	rulesFile := flag.String("rules", "../shared/falco-rules/falco_rules.yaml", "rules whose syscall set is captured")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the harness (the receiver) here")
+	traceFile := flag.String("trace", "", "write an execution trace of the harness here")
 	flag.Parse()
+	if *traceFile != "" {
+		f, err := os.Create(*traceFile)
+		if err != nil {
+			fail(err)
+		}
+		if err := trace.Start(f); err != nil {
+			fail(err)
+		}
+		defer trace.Stop()
+	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
@@ -196,7 +208,7 @@ func sweep(storm string, set []string, args []string) {
 		if err != nil {
 			fail(err)
 		}
-		time.Sleep(500 * time.Millisecond) // let the reader drain
+		time.Sleep(1500 * time.Millisecond) // let the reader drain and publish its counters (once a second)
 		read1, drops1 := r.sums()
 		el := time.Since(t0).Seconds()
 		cpu := cpuSeconds() - cpu0

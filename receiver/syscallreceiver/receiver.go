@@ -231,11 +231,22 @@ type slot struct {
 	rec  ringbuf.Record
 	full bool
 	ts   uint64
+	// drained is the boot time at which the ring was last seen empty; 0
+	// while it may still hold records.
+	drained uint64
 }
 
 // run reads the rings, merging them by timestamp so that one process's
 // events are applied in order even when it moves between CPUs, and hands
 // batches to the sender.
+//
+// The probe writes without waking the reader (a wakeup per event would cost
+// the traced process far more than the write), so the reader polls: it
+// drains every ring, then sleeps poll_interval. A ring seen empty at boot
+// time T is not read again before the next sleep, and records of the other
+// rings newer than T wait too, so the merge stays ordered. Reading in bursts
+// also keeps the reader's own syscalls (one epoll check per drained ring) off
+// the per-record path.
 func (r *syscallReceiver) run(ctx context.Context, b *logbuild.Builder) {
 	defer close(r.done)
 	out := make(chan plog.Logs, 4)
@@ -260,54 +271,59 @@ func (r *syscallReceiver) run(ctx context.Context, b *logbuild.Builder) {
 		}
 		lastFlush = time.Now()
 	}
-	for {
-		if ctx.Err() != nil {
-			break
+	housekeeping := func(now time.Time) {
+		if now.Sub(lastFlush) >= r.cfg.FlushInterval {
+			flush()
 		}
-		any := false
+		if now.Sub(lastStats) >= time.Second {
+			lastStats = now
+			r.stats(b, &st)
+			b.BootToWallNs = bootToWall()
+		}
+		select {
+		case emit := <-r.updates:
+			b.Emit = emit
+		default:
+		}
+	}
+	for ctx.Err() == nil {
+		// fill each ring's slot; note rings that have run dry
+		var horizon uint64 // oldest drain time among dry rings; 0: none
 		for i, rd := range readers {
 			s := &slots[i]
-			if !s.full && rd.AvailableBytes() > 0 {
-				err := rd.ReadInto(&s.rec)
-				if errors.Is(err, os.ErrDeadlineExceeded) {
-					err = rd.ReadInto(&s.rec)
-				}
-				if err == nil && len(s.rec.RawSample) >= 8 {
+			if !s.full && s.drained == 0 {
+				if rd.AvailableBytes() == 0 {
+					s.drained = uint64(time.Now().UnixNano() - b.BootToWallNs)
+				} else if err := rd.ReadInto(&s.rec); err == nil && len(s.rec.RawSample) >= 8 {
 					s.full = true
 					s.ts = binary.LittleEndian.Uint64(s.rec.RawSample)
+				} else if errors.Is(err, os.ErrDeadlineExceeded) {
+					// the reader reached the end of what it last saw
+					s.drained = uint64(time.Now().UnixNano() - b.BootToWallNs)
 				}
 			}
-			if s.full {
-				any = true
+			if s.drained != 0 && (horizon == 0 || s.drained < horizon) {
+				horizon = s.drained
 			}
-		}
-		if !any {
-			now := time.Now()
-			if now.Sub(lastFlush) >= r.cfg.FlushInterval {
-				flush()
-			}
-			if now.Sub(lastStats) >= time.Second {
-				lastStats = now
-				r.stats(b, &st)
-				b.BootToWallNs = bootToWall()
-			}
-			select {
-			case emit := <-r.updates:
-				b.Emit = emit
-			default:
-			}
-			timer.Reset(r.cfg.PollInterval)
-			select {
-			case <-ctx.Done():
-			case <-timer.C:
-			}
-			continue
 		}
 		min := -1
 		for i := range slots {
 			if slots[i].full && (min < 0 || slots[i].ts < slots[min].ts) {
 				min = i
 			}
+		}
+		if min < 0 || (horizon != 0 && slots[min].ts > horizon) {
+			// everything up to the horizon is handled: sleep, then look again
+			housekeeping(time.Now())
+			timer.Reset(r.cfg.PollInterval)
+			select {
+			case <-ctx.Done():
+			case <-timer.C:
+			}
+			for i := range slots {
+				slots[i].drained = 0
+			}
+			continue
 		}
 		s := &slots[min]
 		s.full = false
@@ -321,20 +337,7 @@ func (r *syscallReceiver) run(ctx context.Context, b *logbuild.Builder) {
 			flush()
 		}
 		if n++; n&1023 == 0 {
-			now := time.Now()
-			if now.Sub(lastFlush) >= r.cfg.FlushInterval {
-				flush()
-			}
-			if now.Sub(lastStats) >= time.Second {
-				lastStats = now
-				r.stats(b, &st)
-				b.BootToWallNs = bootToWall()
-			}
-			select {
-			case emit := <-r.updates:
-				b.Emit = emit
-			default:
-			}
+			housekeeping(time.Now())
 		}
 	}
 	flush()
