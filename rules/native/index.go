@@ -32,7 +32,9 @@ type IndexedRule[T any] struct {
 // only the rules that can match that type, each specialised for it (checks
 // on evt.type already folded), in rule order. It is safe for concurrent use.
 type Index[T any] struct {
-	byType map[string][]entry[T]
+	// table serves lookups by event type: a small hash over a few bytes of
+	// the name, cheaper than a map for the handful of names rules use.
+	table [typeBuckets][]typeEntry[T]
 	// other serves event types no rule names: only rules that match every
 	// type can apply there.
 	other []entry[T]
@@ -46,11 +48,37 @@ type entry[T any] struct {
 	eval node
 }
 
+type typeEntry[T any] struct {
+	name string
+	list []entry[T]
+}
+
+const typeBuckets = 256
+
+// typeHash mixes the length and three bytes of an event type name; names
+// that collide share a bucket and are told apart by comparison.
+func typeHash(s string) int {
+	if s == "" {
+		return 0
+	}
+	h := uint(len(s))*0x9e + uint(s[0])*0x3b + uint(s[len(s)-1])*0x51 + uint(s[len(s)/2])*0x7d
+	return int(h % typeBuckets)
+}
+
+func (ix *Index[T]) lookup(t string) ([]entry[T], bool) {
+	for _, e := range ix.table[typeHash(t)] {
+		if e.name == t {
+			return e.list, true
+		}
+	}
+	return nil, false
+}
+
 // NewIndex builds the index. Rules are evaluated in the order given.
 // Checks that several rules share for one event type (the open_read macro,
 // container.id != host) are evaluated once per event.
 func NewIndex[T any](rules []IndexedRule[T]) *Index[T] {
-	ix := &Index[T]{byType: map[string][]entry[T]{}}
+	ix := &Index[T]{}
 	var named []string
 	for _, r := range rules {
 		named = append(named, r.Types...)
@@ -95,7 +123,8 @@ func NewIndex[T any](rules []IndexedRule[T]) *Index[T] {
 		for i, p := range list {
 			entries[i] = entry[T]{p.id, emitMemo(p.t, memo)}
 		}
-		ix.byType[t] = entries
+		h := typeHash(t)
+		ix.table[h] = append(ix.table[h], typeEntry[T]{t, entries})
 	}
 	for _, p := range other {
 		ix.other = append(ix.other, entry[T]{p.id, emitMemo(p.t, memo)})
@@ -108,7 +137,7 @@ func NewIndex[T any](rules []IndexedRule[T]) *Index[T] {
 func (ix *Index[T]) Match(ev fields.Event, mode Mode, dst []T) []T {
 	list := ix.other
 	if t, ok := ev.Str(fields.KeyEvtType); ok {
-		if l, ok := ix.byType[t]; ok {
+		if l, ok := ix.lookup(t); ok {
 			list = l
 		}
 	}
@@ -136,7 +165,7 @@ func (ix *Index[T]) Match(ev fields.Event, mode Mode, dst []T) []T {
 // Candidates is the number of rules evaluated for events of type t, for
 // tests and diagnostics.
 func (ix *Index[T]) Candidates(t string) int {
-	if l, ok := ix.byType[t]; ok {
+	if l, ok := ix.lookup(t); ok {
 		return len(l)
 	}
 	return len(ix.other)
