@@ -193,4 +193,3 @@ func (rs *Ruleset) Match(ev fields.Event, mode Matching, dst []*Rule) []*Rule {
 	}
 	return rs.index.Match(ev, m, dst)
 }
-
