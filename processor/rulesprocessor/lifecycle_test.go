@@ -2,6 +2,7 @@ package rulesprocessor
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"slices"
 	"testing"
@@ -92,7 +93,8 @@ func TestReload(t *testing.T) {
 	// A new file dropped into the directory is loaded too.
 	writeFile(t, dir, "r.yaml", rule("version three", "connect"))
 	writeFile(t, dir, "s.yaml", "- rule: Second\n  desc: d\n  condition: evt.type = connect\n  output: second\n  priority: NOTICE\n")
-	require.Eventually(t, func() bool { return body("connect") == "version three" }, 5*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { return body("connect") == "version three" }, 5*time.Second, 10*time.Millisecond,
+		"last body %q; logs: %v", body("connect"), logMessages(logs))
 
 	metadatatest.AssertEqualProcessorRulesReloads(t, tt, []metricdata.DataPoint[int64]{
 		{Attributes: attribute.NewSet(attribute.String("result", "success")), Value: 2},
@@ -192,4 +194,12 @@ func TestInvalidRegoFileRefusesToStart(t *testing.T) {
 	cfg.RegoFiles = []string{writeFile(t, t.TempDir(), "noalerts.rego", "package y\n\nfoo := 1\n")}
 	_, err = NewFactory().CreateLogs(context.Background(), metadatatest.NewSettings(componenttest.NewTelemetry()), cfg, nil)
 	require.ErrorContains(t, err, "defines no rule named alerts")
+}
+
+func logMessages(o *observer.ObservedLogs) []string {
+	var out []string
+	for _, e := range o.All() {
+		out = append(out, e.Message+" "+fmt.Sprint(e.ContextMap()["error"]))
+	}
+	return out
 }

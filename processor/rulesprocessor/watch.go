@@ -12,16 +12,24 @@ import (
 // watch polls the configured rules and Rego files. Polling (rather than
 // inotify) follows edits, atomic renames, files appearing in a watched
 // directory and Kubernetes ConfigMap symlink swaps alike. A change of the
-// files' stamps (names, sizes, mtimes) leads to a re-read; only a change of
-// content reloads. A reload that fails keeps the current rules and is logged
-// once per broken content.
+// files' stamps (names, sizes, mtimes) that then holds for an interval leads
+// to a re-read; only a change of content reloads. A reload that fails keeps
+// the current rules and is logged once per broken content.
 func (p *rulesProcessor) watch(ctx context.Context) {
 	defer close(p.watchDone)
 	t := time.NewTicker(p.cfg.ReloadInterval)
 	defer t.Stop()
-	stamps := p.currentStamps()
+	// A change is acted on once the files' stamps have stayed the same for
+	// one interval, so a file caught half-written (truncated, then written)
+	// is not loaded. With no stamps at first, the second tick compares the
+	// contents with what was loaded, so a change between loading and this
+	// goroutine starting is not lost either.
+	var stamps []fileStamp
+	settled := false
 	st := p.state.Load()
-	lastDigest := [2][32]byte{st.rulesDigest, st.regoDigest}
+	loaded := [2][32]byte{st.rulesDigest, st.regoDigest}
+	var failed [2][32]byte
+	haveFailed := false
 	for {
 		select {
 		case <-ctx.Done():
@@ -29,16 +37,27 @@ func (p *rulesProcessor) watch(ctx context.Context) {
 		case <-t.C:
 		}
 		now := p.currentStamps()
-		if sameStamps(now, stamps) {
+		if stamps == nil || !sameStamps(now, stamps) {
+			stamps, settled = now, false
 			continue
 		}
-		stamps = now
+		if settled {
+			continue
+		}
+		settled = true
 		digest, ok := p.digests()
-		if !ok || digest == lastDigest {
+		if !ok {
+			settled = false // unreadable right now: retry at the next tick
 			continue
 		}
-		lastDigest = digest
-		p.reload(ctx)
+		if digest == loaded || (haveFailed && digest == failed) {
+			continue
+		}
+		if st, ok := p.reload(ctx); ok {
+			loaded, haveFailed = [2][32]byte{st.rulesDigest, st.regoDigest}, false
+		} else {
+			failed, haveFailed = digest, true
+		}
 	}
 }
 
@@ -74,15 +93,16 @@ func (p *rulesProcessor) digests() ([2][32]byte, bool) {
 }
 
 // reload builds a new state and swaps it in; on error the old one stays.
-func (p *rulesProcessor) reload(ctx context.Context) {
+func (p *rulesProcessor) reload(ctx context.Context) (*ruleState, bool) {
 	st, err := loadState(ctx, p.cfg)
 	if err != nil {
 		p.telemetry.ProcessorRulesReloads.Add(ctx, 1, metric.WithAttributeSet(attribute.NewSet(attribute.String("result", "failure"))))
 		p.logger.Error("reloading rules failed; the previous rules stay in force", zap.Error(err))
-		return
+		return nil, false
 	}
 	p.state.Store(st)
 	p.registry.Publish(p.owner, st.syscalls)
 	p.telemetry.ProcessorRulesReloads.Add(ctx, 1, metric.WithAttributeSet(attribute.NewSet(attribute.String("result", "success"))))
 	p.logLoaded(st, "rules reloaded")
+	return st, true
 }
