@@ -11,6 +11,7 @@ import (
 
 	"github.com/vigil-sec/vigil/rules"
 	"github.com/vigil-sec/vigil/rules/condition"
+	defaultrules "github.com/vigil-sec/vigil/rules/default"
 	"github.com/vigil-sec/vigil/rules/fields"
 	"github.com/vigil-sec/vigil/rules/rego"
 	"github.com/vigil-sec/vigil/rules/rego/eventgen"
@@ -42,18 +43,9 @@ func sharedDir(t testing.TB) string {
 	return shared
 }
 
-// loadUpstream loads the stable and incubating rules with every rule
-// enabled, and the Rego engine for them.
-func loadUpstream(t testing.TB) (*rules.Ruleset, []*rules.Rule, []condition.Expr, *rego.Engine) {
+// translate compiles the enabled rules of rs into a Rego engine.
+func translate(t testing.TB, rs *rules.Ruleset) ([]*rules.Rule, []condition.Expr, *rego.Engine) {
 	t.Helper()
-	var paths []string
-	for _, f := range upstreamFiles {
-		paths = append(paths, filepath.Join(sharedDir(t), "falco-rules", f))
-	}
-	rs, err := rules.LoadFiles(rules.Options{Selections: []rules.Selection{{Enable: true, Rule: "*"}}}, paths...)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var enabled []*rules.Rule
 	var exprs []condition.Expr
 	var in []rego.Rule
@@ -77,6 +69,22 @@ func loadUpstream(t testing.TB) (*rules.Ruleset, []*rules.Rule, []condition.Expr
 	if err != nil {
 		t.Fatal(err)
 	}
+	return enabled, exprs, eng
+}
+
+// loadUpstream loads the stable and incubating rules with every rule
+// enabled, and the Rego engine for them.
+func loadUpstream(t testing.TB) (*rules.Ruleset, []*rules.Rule, []condition.Expr, *rego.Engine) {
+	t.Helper()
+	var paths []string
+	for _, f := range upstreamFiles {
+		paths = append(paths, filepath.Join(sharedDir(t), "falco-rules", f))
+	}
+	rs, err := rules.LoadFiles(rules.Options{Selections: []rules.Selection{{Enable: true, Rule: "*"}}}, paths...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enabled, exprs, eng := translate(t, rs)
 	return rs, enabled, exprs, eng
 }
 
@@ -254,4 +262,62 @@ func requiresEmptyList(e condition.Expr) bool {
 		return ok && e.Op == condition.OpIn && e.Modifier == condition.ModNone && len(l.Items) == 0
 	}
 	return false
+}
+
+// TestDifferentialDefaultRules runs the same comparison on Vigil's default
+// ruleset, which uses operators the upstream files do not (regex, pmatch,
+// glob, CIDR lists, modifiers).
+func TestDifferentialDefaultRules(t *testing.T) {
+	ctx := context.Background()
+	var srcs []rules.Source
+	for _, f := range defaultrules.Files() {
+		srcs = append(srcs, rules.Source{Name: f.Name, Data: f.Content})
+	}
+	rs, err := rules.Load(rules.Options{}, srcs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enabled, exprs, eng := translate(t, rs)
+	gen := eventgen.New(7)
+	fired := map[string]int{}
+	events := 0
+	var buf []*rules.Rule
+	var idx []int
+	check := func(ev *eventgen.Event) {
+		events++
+		fe := ev.Fields()
+		buf = rs.Match(fe, rules.MatchAll, buf[:0])
+		var err error
+		if idx, err = eng.Match(ctx, fe, idx[:0]); err != nil {
+			t.Fatal(err)
+		}
+		got := make([]string, len(idx))
+		for j, x := range idx {
+			got[j] = enabled[x].Name
+		}
+		want := names(buf)
+		for _, n := range want {
+			fired[n]++
+		}
+		if !slices.Equal(want, got) {
+			t.Fatalf("native %q, rego %q\n%s\nrego input: %v", want, got, ev, eng.Input(fe))
+		}
+	}
+	for i, r := range enabled {
+		for a := 0; a < 60; a++ {
+			ev, touched := gen.Synthesize(exprs[i], a%4 != 0)
+			check(ev)
+			if r.Matches(ev.Fields()) {
+				for m := 0; m < 10; m++ {
+					check(gen.Perturb(ev, touched))
+				}
+			}
+		}
+	}
+	for _, r := range enabled {
+		if fired[r.Name] == 0 {
+			t.Errorf("rule %q never fired", r.Name)
+		}
+	}
+	t.Logf("%d events, %d rules", events, len(enabled))
 }
