@@ -21,6 +21,9 @@ type operand struct {
 	typ   fields.Type
 	shape fields.Shape
 	text  string
+	// either marks fields read from both ends of a connection (fd.ip,
+	// fd.port, fd.net).
+	either bool
 }
 
 // checkCtx translates one check; variables are numbered within its body.
@@ -133,6 +136,7 @@ func (c *checkCtx) operand(o condition.Operand) (operand, error) {
 		return operand{
 			stmts: []string{v + " := input.fields[" + quote(in.Key) + "]"},
 			expr:  v, typ: f.Type, shape: in.Shape, text: in.Key,
+			either: f.Extract == fields.Either,
 		}, nil
 	case *condition.Literal:
 		s, err := c.str(o.Text)
@@ -173,6 +177,17 @@ func isIP(t fields.Type) bool { return t == fields.IPAddr || t == fields.IPNet }
 
 // constant translates "lhs op constant".
 func (c *checkCtx) constant(lhs operand, op condition.Operator, lit condition.Literal) ([]string, error) {
+	if op == condition.OpNe && lhs.either {
+		// libsinsp's rule for both-ends fields: "=" holds when either end
+		// matches, "!=" when the field is present and neither end does.
+		eq, err := c.constant(lhs, condition.OpEq, lit)
+		if err != nil {
+			return nil, err
+		}
+		tests := eq[len(lhs.stmts):]
+		return append(append([]string(nil), lhs.stmts...),
+			"count([1 | "+strings.Join(tests, "; ")+"]) == 0"), nil
+	}
 	switch {
 	case lhs.typ == fields.String:
 		pred, err := c.stringPred(op, lit.Text)

@@ -63,6 +63,8 @@ var operatorConditions = []string{
 	`fd.ip = 10.0.0.1`,
 	`fd.ip != 10.0.0.1`,
 	`fd.port = 22`,
+	`fd.port != 22`,
+	`fd.net != "10.0.0.2/32"`,
 	`fd.rnet in ("::ffff:10.0.0.0/104")`,
 	`proc.aname = sshd`,
 	`proc.aname != sshd`,
@@ -159,6 +161,8 @@ var testEvents = []map[string]any{
 	{"process.executable.name": "bz", "process.command_line": "aGVsbG8=", "file.path": "/etc/*"},
 	{"process.executable.name": "bash", "process.command_line": "bash", "vigil.fd.type": "pipe"},
 	{"process.executable.name": "ba", "file.path": "/etc/[abc", "vigil.fd.type": "file", "vigil.proc.tty": 0},
+	// One end matches, the other does not: "=" and "!=" on both-ends fields.
+	{"client.address": "10.0.0.1", "server.address": "10.0.0.2", "client.port": 22, "server.port": 2222},
 }
 
 func compileNative(t *testing.T, cond string) (*native.Filter, condition.Expr) {
