@@ -53,10 +53,16 @@ type running struct {
 	count  *counter
 }
 
-func startReceiver(set []string, cfgMut func(map[string]any)) (*running, error) {
+// batchSize overrides the receiver's max_batch_size when positive.
+var batchSize = flag.Int("batch", 0, "receiver max_batch_size (0: its default)")
+
+func startReceiver(set []string) (*running, error) {
 	syscallset.Default.Publish("bench", set)
 	f := syscallreceiver.NewFactory()
 	cfg := f.CreateDefaultConfig()
+	if *batchSize > 0 {
+		cfg.(*syscallreceiver.Config).MaxBatchSize = *batchSize
+	}
 	reader := sdkmetric.NewManualReader()
 	settings := receiver.Settings{
 		ID: component.NewID(f.Type()),
@@ -187,7 +193,7 @@ func sweep(storm string, set []string, args []string) {
 	dur := fs.Duration("duration", 10*time.Second, "per rate")
 	workers := fs.Int("workers", 1, "storm workers")
 	fs.Parse(args)
-	r, err := startReceiver(set, nil)
+	r, err := startReceiver(set)
 	if err != nil {
 		fail(err)
 	}
@@ -228,7 +234,7 @@ func slowdown(storm string, set []string, args []string) {
 		var r *running
 		var err error
 		if on {
-			if r, err = startReceiver(set, nil); err != nil {
+			if r, err = startReceiver(set); err != nil {
 				fail(err)
 			}
 			time.Sleep(500 * time.Millisecond)
