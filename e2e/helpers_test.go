@@ -1,0 +1,108 @@
+package e2e
+
+import (
+	"bufio"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/vigil-sec/vigil/alert"
+	"github.com/vigil-sec/vigil/e2e/otlpsink"
+)
+
+// requireRoot: the collector's syscall receiver loads eBPF programs. Without
+// root the test skips, except under CI=true, where nothing may pass
+// silently.
+func requireRoot(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() == 0 {
+		return
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("end-to-end tests with the syscall receiver need root (CI=true: not skipping)")
+	}
+	t.Skip("needs root for the syscall receiver's eBPF probe")
+}
+
+// The rule of Vigil's default ruleset that `cat /etc/shadow` trips.
+const shadowRule = "Sensitive file read by untrusted program"
+
+// readShadow runs `cat /etc/shadow [extra...]` as a child of the test
+// process (so its parent is not a shell) and returns cat's pid. cat fails
+// when extra names a missing file; it has read /etc/shadow by then.
+func readShadow(t *testing.T, extra ...string) int64 {
+	t.Helper()
+	cmd := exec.Command("cat", append([]string{"/etc/shadow"}, extra...)...)
+	cmd.Stdout = io.Discard
+	if err := cmd.Run(); err != nil && len(extra) == 0 {
+		t.Fatalf("cat /etc/shadow: %v", err)
+	}
+	return int64(cmd.Process.Pid)
+}
+
+// alertOf keeps the alerts raised for the process with this pid.
+func alertOf(pid int64) func(otlpsink.Record) bool {
+	return func(r otlpsink.Record) bool {
+		if r.Log.EventName() != alert.EventName {
+			return false
+		}
+		v, ok := r.Log.Attributes().Get("process.pid")
+		return ok && v.Int() == pid
+	}
+}
+
+func str(m pcommon.Map, key string) string {
+	v, ok := m.Get(key)
+	if !ok {
+		return "<absent>"
+	}
+	return v.AsString()
+}
+
+// scrapeMetric reads one counter from the collector's Prometheus endpoint,
+// summing the series whose labels contain every given label pair.
+func scrapeMetric(t *testing.T, url, name string, labels ...string) float64 {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("scrape %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	total, found := 0.0, false
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if !strings.HasPrefix(line, name+"{") && !strings.HasPrefix(line, name+" ") {
+			continue
+		}
+		ok := true
+		for _, l := range labels {
+			if !strings.Contains(line, l) {
+				ok = false
+			}
+		}
+		if !ok {
+			continue
+		}
+		f := strings.Fields(line)
+		v, err := strconv.ParseFloat(f[len(f)-1], 64)
+		if err != nil {
+			t.Fatalf("metric line %q: %v", line, err)
+		}
+		total += v
+		found = true
+	}
+	if !found {
+		return 0 // a counter that never moved is not exported yet
+	}
+	return total
+}
+
+func yamlQuote(s string) string { return strconv.Quote(s) }
