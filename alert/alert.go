@@ -8,8 +8,10 @@
 //   - SeverityNumber and SeverityText: from the rule's priority (rules/priority),
 //     SeverityText spelled as Falco prints it ("Warning");
 //   - Body: the rendered output string, without Falco's time/priority prefix;
-//   - the attributes below, plus the triggering event's own attributes;
-//   - the triggering event's Resource.
+//   - the attributes below, plus the triggering event record's own attributes
+//     (event, parameters, file, network);
+//   - the triggering event's Resource, which carries the host, container and
+//     pod identity and the process context (process, user, ancestry).
 package alert
 
 // EventName identifies alert records among other log records.

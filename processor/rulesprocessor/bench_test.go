@@ -25,19 +25,18 @@ type kv struct {
 	v any
 }
 
-// receiverRecord writes an event the way the syscall receiver lays it out:
-// event identity, the process and its ancestry, the user, the syscall's
-// parameters, then the fd. Real records carry 50 to 60 attributes, and the
-// rules' fd fields come last.
-func receiverRecord(lr plog.LogRecord, num int64, evtType, proc string, ret int64, params, fd []kv, ts time.Time) {
-	lr.SetEventName("vigil.syscall")
-	lr.SetTimestamp(pcommon.NewTimestampFromTime(ts))
-	lr.SetObservedTimestamp(pcommon.NewTimestampFromTime(ts.Add(time.Millisecond)))
-	a := lr.Attributes()
-	a.EnsureCapacity(64)
-	attrs := []kv{
-		{"vigil.evt.type", evtType}, {"vigil.evt.num", num}, {"vigil.evt.cpu", int64(1)}, {"vigil.evt.rawres", ret},
-		{"process.pid", int64(4242)}, {"process.vpid", int64(42)}, {"thread.id", int64(4242)}, {"vigil.thread.vtid", int64(42)},
+// receiverResource writes a process state's resource the way the syscall
+// receiver lays it out: host and container identity, then the process, its
+// ancestry, user and group (about 40 values, written once per process state
+// and batch).
+func receiverResource(m pcommon.Map, containerID, proc string) {
+	m.EnsureCapacity(48)
+	attrs := []kv{{"host.name", "node-1"}}
+	if containerID != "" {
+		attrs = append(attrs, kv{"container.id", containerID}, kv{"container.runtime.name", "containerd"})
+	}
+	attrs = append(attrs, []kv{
+		{"process.pid", int64(4242)}, {"process.vpid", int64(42)},
 		{"process.parent_pid", int64(4000)}, {"process.executable.name", proc}, {"process.command", proc},
 		{"process.executable.path", "/usr/bin/" + proc}, {"process.command_line", proc + " --serve"},
 		{"process.command_args", []string{proc, "--serve"}}, {"process.working_directory", "/srv"},
@@ -53,6 +52,24 @@ func receiverRecord(lr plog.LogRecord, num int64, evtType, proc string, ret int6
 		{"process.user.id", int64(101)}, {"process.user.name", "app"}, {"vigil.user.homedir", "/home/app"},
 		{"vigil.user.shell", "/sbin/nologin"}, {"vigil.user.loginuid", int64(-1)}, {"vigil.group.gid", int64(101)},
 		{"vigil.group.name", "app"},
+	}...)
+	for _, x := range attrs {
+		putValue(m, x.k, x.v)
+	}
+}
+
+// receiverRecord writes an event the way the syscall receiver lays it out:
+// event identity and thread, the syscall's parameters, then the fd (15 to
+// 25 attributes; the process context is on the resource).
+func receiverRecord(lr plog.LogRecord, num int64, evtType string, ret int64, params, fd []kv, ts time.Time) {
+	lr.SetEventName("vigil.syscall")
+	lr.SetTimestamp(pcommon.NewTimestampFromTime(ts))
+	lr.SetObservedTimestamp(pcommon.NewTimestampFromTime(ts.Add(time.Millisecond)))
+	a := lr.Attributes()
+	a.EnsureCapacity(32)
+	attrs := []kv{
+		{"vigil.evt.type", evtType}, {"vigil.evt.num", num}, {"vigil.evt.cpu", int64(1)}, {"vigil.evt.rawres", ret},
+		{"thread.id", int64(4242)}, {"vigil.thread.vtid", int64(42)},
 	}
 	for _, x := range append(append(attrs, params...), fd...) {
 		putValue(a, x.k, x.v)
@@ -60,25 +77,32 @@ func receiverRecord(lr plog.LogRecord, num int64, evtType, proc string, ret int6
 }
 
 // benchBatch builds a batch of n receiver-shaped events: one ResourceLogs
-// per container (and one for the host), mostly opens of ordinary files,
-// some execs, connects and closes, and every matchEvery-th event a read of
-// /etc/shadow by cat (an alert with the stable rules; 0 for none).
+// per process state (eight processes in each of four containers and on the
+// host), mostly opens of ordinary files, some execs, connects and closes,
+// and every matchEvery-th event a read of /etc/shadow by cat (an alert with
+// the stable rules; 0 for none).
 func benchBatch(n, matchEvery int) plog.Logs {
 	r := rand.New(rand.NewSource(1))
 	ld := plog.NewLogs()
-	var groups []plog.LogRecordSlice
-	for c := 0; c < 5; c++ {
-		rl := ld.ResourceLogs().AppendEmpty()
-		rl.Resource().Attributes().PutStr("host.name", "node-1")
-		if c > 0 {
-			rl.Resource().Attributes().PutStr("container.id", strings.Repeat(fmt.Sprintf("%x", c), 64))
-			rl.Resource().Attributes().PutStr("container.runtime.name", "containerd")
+	procs := []string{"nginx", "java", "python3", "node", "postgres", "kubelet", "containerd", "sleep", "cat"}
+	const containers = 5
+	groups := map[[2]int]plog.LogRecordSlice{}
+	group := func(c, p int) plog.LogRecordSlice {
+		if g, ok := groups[[2]int{c, p}]; ok {
+			return g
 		}
-		groups = append(groups, rl.ScopeLogs().AppendEmpty().LogRecords())
+		rl := ld.ResourceLogs().AppendEmpty()
+		id := ""
+		if c > 0 {
+			id = strings.Repeat(fmt.Sprintf("%x", c), 64)
+		}
+		receiverResource(rl.Resource().Attributes(), id, procs[p])
+		g := rl.ScopeLogs().AppendEmpty().LogRecords()
+		groups[[2]int{c, p}] = g
+		return g
 	}
 	files := []string{"/usr/lib/x86_64-linux-gnu/libc.so.6", "/etc/ld.so.cache", "/proc/self/stat", "/var/lib/app/data.db",
 		"/usr/share/zoneinfo/UTC", "/tmp/app.sock", "/etc/hosts", "/etc/resolv.conf", "/dev/null", "/sys/fs/cgroup/cpu.max"}
-	procs := []string{"nginx", "java", "python3", "node", "postgres", "kubelet", "containerd", "sleep"}
 	open := func(path string, flags int64, flagText string) ([]kv, []kv) {
 		return []kv{{"vigil.evt.arg.fd", "3"}, {"vigil.evt.rawarg.fd", int64(3)}, {"vigil.evt.arg.dirfd", "AT_FDCWD"},
 				{"vigil.evt.rawarg.dirfd", int64(-100)}, {"vigil.evt.arg.name", path}, {"vigil.evt.arg.flags", flagText},
@@ -87,22 +111,22 @@ func benchBatch(n, matchEvery int) plog.Logs {
 				{"vigil.fd.dev", int64(64769)}, {"vigil.fd.ino", int64(77)}}
 	}
 	for i := 0; i < n; i++ {
-		proc := procs[r.Intn(len(procs))]
+		p := r.Intn(len(procs) - 1)
+		c := i % containers
 		ts := eventTime.Add(time.Duration(i) * time.Microsecond)
-		lr := groups[i%len(groups)].AppendEmpty()
 		num := int64(i + 1)
 		switch k := r.Intn(10); {
 		case matchEvery > 0 && i%matchEvery == 0:
 			params, fd := open("/etc/shadow", 0o2000000, "O_RDONLY|O_CLOEXEC")
-			receiverRecord(lr, num, "openat", "cat", 3, params, fd, ts)
+			receiverRecord(group(c, len(procs)-1).AppendEmpty(), num, "openat", 3, params, fd, ts)
 		case k < 7:
 			params, fd := open(files[r.Intn(len(files))], int64(r.Intn(3))|0o2000000, "O_RDONLY|O_CLOEXEC")
-			receiverRecord(lr, num, "openat", proc, 3, params, fd, ts)
+			receiverRecord(group(c, p).AppendEmpty(), num, "openat", 3, params, fd, ts)
 		case k < 8:
-			receiverRecord(lr, num, "execve", proc, 0, []kv{{"vigil.evt.arg.res", "0"}, {"vigil.evt.arg.exe", proc},
-				{"vigil.evt.arg.args", "--serve"}, {"vigil.evt.arg.filename", "/usr/bin/" + proc}}, nil, ts)
+			receiverRecord(group(c, p).AppendEmpty(), num, "execve", 0, []kv{{"vigil.evt.arg.res", "0"}, {"vigil.evt.arg.exe", procs[p]},
+				{"vigil.evt.arg.args", "--serve"}, {"vigil.evt.arg.filename", "/usr/bin/" + procs[p]}}, nil, ts)
 		case k < 9:
-			receiverRecord(lr, num, "connect", proc, 0, []kv{{"vigil.evt.arg.res", "0"}, {"vigil.evt.arg.tuple", "10.244.1.7:41000->10.96.0.1:443"},
+			receiverRecord(group(c, p).AppendEmpty(), num, "connect", 0, []kv{{"vigil.evt.arg.res", "0"}, {"vigil.evt.arg.tuple", "10.244.1.7:41000->10.96.0.1:443"},
 				{"vigil.evt.arg.fd", "10.244.1.7:41000->10.96.0.1:443"}, {"vigil.evt.rawarg.fd", int64(7)}},
 				[]kv{{"vigil.fd.num", int64(7)}, {"vigil.fd.type", "ipv4"}, {"vigil.fd.name", "10.244.1.7:41000->10.96.0.1:443"},
 					{"network.transport", "tcp"}, {"client.address", "10.244.1.7"}, {"client.port", int64(41000)},
@@ -110,7 +134,7 @@ func benchBatch(n, matchEvery int) plog.Logs {
 					{"network.local.port", int64(41000)}, {"network.peer.address", "10.96.0.1"}, {"network.peer.port", int64(443)},
 					{"vigil.fd.connected", true}, {"vigil.fd.is_server", false}}, ts)
 		default:
-			receiverRecord(lr, num, "close", proc, 0, []kv{{"vigil.evt.arg.res", "0"}, {"vigil.evt.arg.fd", "/tmp/x"}}, nil, ts)
+			receiverRecord(group(c, p).AppendEmpty(), num, "close", 0, []kv{{"vigil.evt.arg.res", "0"}, {"vigil.evt.arg.fd", "/tmp/x"}}, nil, ts)
 		}
 	}
 	return ld

@@ -18,23 +18,29 @@ import (
 func TestRecordEventReads(t *testing.T) {
 	ld := plog.NewLogs()
 	rl := ld.ResourceLogs().AppendEmpty()
-	rl.Resource().Attributes().PutStr("container.id", testContainerID)
+	ra := rl.Resource().Attributes()
+	ra.PutStr("container.id", testContainerID)
+	// the process context is on the resource (one per process state)
+	ra.PutStr("process.executable.name", "cat")
+	ra.PutInt("process.pid", 42)
+	ra.PutBool("process.interactive", true)
+	putValue(ra, "vigil.proc.anames", []string{"bash", "sshd"})
+	putValue(ra, "vigil.proc.apids", []int64{7, 1})
 	lrs := rl.ScopeLogs().AppendEmpty().LogRecords()
 	a := lrs.AppendEmpty()
 	a.SetTimestamp(123)
 	at := a.Attributes()
-	at.PutStr("process.executable.name", "cat")
-	at.PutInt("process.pid", 42)
-	at.PutBool("process.interactive", true)
+	at.PutInt("thread.id", 43)
 	at.PutEmptyBytes("vigil.evt.buffer").FromRaw([]byte("abc"))
-	putValue(at, "vigil.proc.anames", []string{"bash", "sshd"})
-	putValue(at, "vigil.proc.apids", []int64{7, 1})
 	at.PutStr("vigil.evt.arg.flags", "O_RDONLY")
 	at.PutInt("vigil.evt.arg.fd", 3)
 	at.PutStr("vigil.evt.arg.name", "/etc/shadow")
+	// a record key written on the resource is not read: keys are read where
+	// the registry says they live
+	ra.PutStr("file.path", "/on/the/resource")
 	b := lrs.AppendEmpty()
 	b.SetObservedTimestamp(456)
-	b.Attributes().PutInt("process.executable.name", 5) // wrong type: not a string
+	b.Attributes().PutStr("thread.id", "43") // wrong type: not an int
 
 	ev := newRecordEvent()
 	ev.setResource(rl.Resource().Attributes())
@@ -49,6 +55,9 @@ func TestRecordEventReads(t *testing.T) {
 	assert.False(t, ok, "an int attribute read as a string")
 	bo, ok := ev.Bool(fields.KeyProcInteractive)
 	assert.True(t, ok && bo)
+	n, ok = ev.Int(fields.KeyThreadTID)
+	assert.True(t, ok)
+	assert.Equal(t, int64(43), n)
 	by, ok := ev.Bytes(fields.KeyEvtBuffer)
 	assert.True(t, ok)
 	assert.Equal(t, []byte("abc"), by)
@@ -64,7 +73,7 @@ func TestRecordEventReads(t *testing.T) {
 	assert.True(t, ok)
 	assert.Equal(t, int64(7), n)
 	_, ok = ev.Str(fields.KeyFilePath)
-	assert.False(t, ok, "absent")
+	assert.False(t, ok, "absent from the record")
 	_, ok = ev.Str(fields.KeyFilePath)
 	assert.False(t, ok, "absent, from the cache")
 	cid, ok := ev.Str(fields.KeyContainerID)
@@ -75,25 +84,47 @@ func TestRecordEventReads(t *testing.T) {
 	assert.Equal(t, [][2]string{{"flags", "O_RDONLY"}, {"name", "/etc/shadow"}}, args, "string-valued attributes under the prefix, in order")
 	assert.Equal(t, int64(123), ev.Time())
 
-	// The next record sees its own attributes, not the cached ones.
+	// The next record sees its own attributes, not the cached ones, and the
+	// same resource.
 	ev.reset(b)
-	_, ok = ev.Str(fields.KeyProcName)
+	_, ok = ev.Int(fields.KeyThreadTID)
 	assert.False(t, ok)
-	_, ok = ev.Int(fields.KeyProcPID)
+	_, ok = ev.Bytes(fields.KeyEvtBuffer)
 	assert.False(t, ok)
 	assert.Equal(t, int64(456), ev.Time(), "no timestamp: the observed time")
 	_, ok = ev.Str(fields.KeyContainerID)
 	assert.True(t, ok, "same resource")
+	s, _ = ev.Str(fields.KeyProcName)
+	assert.Equal(t, "cat", s, "same resource")
 
-	// A generation wrap clears the cache.
-	ev.gen = ^uint32(0)
+	// The next process state's resource replaces the cached resource values.
+	rl2 := ld.ResourceLogs().AppendEmpty()
+	rl2.Resource().Attributes().PutStr("process.executable.name", "sh")
+	ev.setResource(rl2.Resource().Attributes())
 	ev.reset(a)
 	s, _ = ev.Str(fields.KeyProcName)
-	assert.Equal(t, "cat", s)
+	assert.Equal(t, "sh", s)
+	_, ok = ev.Int(fields.KeyProcPID)
+	assert.False(t, ok)
+	_, ok = ev.Str(fields.KeyContainerID)
+	assert.False(t, ok)
+	n, _ = ev.Int(fields.KeyThreadTID)
+	assert.Equal(t, int64(43), n)
+
+	// A generation wrap clears the caches.
+	ev.setResource(rl.Resource().Attributes())
+	ev.gen = ^uint32(0)
+	ev.reset(a)
+	n, _ = ev.Int(fields.KeyThreadTID)
+	assert.Equal(t, int64(43), n)
 	ev.gen = ^uint32(0)
 	ev.reset(b)
-	_, ok = ev.Str(fields.KeyProcName)
+	_, ok = ev.Int(fields.KeyThreadTID)
 	assert.False(t, ok)
+	ev.resGen = ^uint32(0)
+	ev.setResource(rl2.Resource().Attributes())
+	s, _ = ev.Str(fields.KeyProcName)
+	assert.Equal(t, "sh", s)
 }
 
 // TestRecordEventMatchesReference evaluates the upstream rules on a

@@ -67,9 +67,17 @@ func TestAlertRecord(t *testing.T) {
 	out := sink.AllLogs()[0]
 	require.Equal(t, 2, out.ResourceLogs().Len(), "one ResourceLogs per input resource that raised alerts")
 
-	// The host event's alert.
+	// The host event's alert keeps the event's resource: host identity and
+	// the process context.
 	rl := out.ResourceLogs().At(0)
-	assert.Equal(t, map[string]any{"host.name": "node-1"}, rl.Resource().Attributes().AsRaw())
+	assert.Equal(t, map[string]any{
+		"host.name": "node-1", "process.pid": int64(4242), "process.executable.name": "cat", "process.command": "cat",
+		"process.executable.path": "/usr/bin/cat", "process.command_line": "cat /etc/shadow",
+		"process.command_args": []any{"cat", "/etc/shadow"},
+		"vigil.proc.anames":    []any{"vigil-e2e", "systemd"}, "vigil.proc.apids": []any{int64(4000), int64(1)},
+		"process.user.id": int64(0), "process.user.name": "root", "vigil.user.loginuid": int64(-1),
+		"vigil.proc.tty": int64(0),
+	}, rl.Resource().Attributes().AsRaw())
 	require.Equal(t, 1, rl.ScopeLogs().Len())
 	assert.Equal(t, "github.com/vigil-sec/vigil/processor/rulesprocessor", rl.ScopeLogs().At(0).Scope().Name())
 	lrs := rl.ScopeLogs().At(0).LogRecords()
@@ -114,21 +122,25 @@ func TestAlertRecord(t *testing.T) {
 	assert.Equal(t, []string{"proc.name", "fd.name", "user.name", "user.uid", "proc.aname[1]", "proc.aname[3]", "proc.tty", "evt.failed",
 		"container.id", "container.name", "container.image.repository", "container.image.tag", "k8s.pod.name", "k8s.ns.name"}, keys)
 
-	// The event's own attributes travel with the alert.
+	// The event record's own attributes travel with the alert; the process
+	// context stays on the resource and is not copied onto the record.
 	assert.Equal(t, "/etc/shadow", str("file.path"))
-	assert.Equal(t, "cat /etc/shadow", str("process.command_line"))
-	pid, _ := at.Get("process.pid")
-	assert.Equal(t, int64(4242), pid.Int())
-	anames, _ := at.Get("vigil.proc.anames")
-	assert.Equal(t, []any{"vigil-e2e", "systemd"}, anames.Slice().AsRaw())
+	assert.Equal(t, "openat", str("vigil.evt.type"))
+	fl, _ := at.Get("vigil.evt.rawarg.flags")
+	assert.Equal(t, int64(0o2000000), fl.Int())
+	_, onRecord := at.Get("process.pid")
+	assert.False(t, onRecord, "process attributes are on the resource")
 
 	// The container event's alert keeps its resource.
 	rl = out.ResourceLogs().At(1)
-	assert.Equal(t, map[string]any{
+	cres := rl.Resource().Attributes().AsRaw()
+	for k, v := range map[string]any{
 		"host.name": "node-1", "container.id": testContainerID, "container.name": "web",
 		"container.image.name": "docker.io/library/nginx", "container.image.tag": "1.27",
-		"k8s.pod.name": "web-7d9c", "k8s.namespace.name": "default",
-	}, rl.Resource().Attributes().AsRaw())
+		"k8s.pod.name": "web-7d9c", "k8s.namespace.name": "default", "process.pid": int64(4242),
+	} {
+		assert.Equal(t, v, cres[k], k)
+	}
 	c := rl.ScopeLogs().At(0).LogRecords().At(0)
 	assert.True(t, strings.HasSuffix(c.Body().Str(), " container_id=3ad7b26ded6d container_name=web"+
 		" container_image_repository=docker.io/library/nginx container_image_tag=1.27 k8s_pod_name=web-7d9c k8s_ns_name=default"), c.Body().Str())

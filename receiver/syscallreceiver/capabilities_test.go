@@ -115,14 +115,14 @@ func TestCapabilityHelper(t *testing.T) {
 	}
 	pid := int64(cmd.Process.Pid)
 	rec, ok := waitFor(t, sink, 5*time.Second, func(r record) bool {
-		p, _ := intv(r.attr, "process.pid")
+		p, _ := intv(r.res, "process.pid")
 		return p == pid && str(r.attr, "vigil.evt.type") == "openat" && str(r.attr, "file.path") == "/etc/hostname"
 	})
 	if !ok {
 		t.Fatal("no openat captured")
 	}
-	if str(rec.attr, "process.executable.path") == "" || len(strs(rec.attr, "vigil.proc.anames")) == 0 {
-		t.Errorf("process details missing: exepath %q anames %q", str(rec.attr, "process.executable.path"), strs(rec.attr, "vigil.proc.anames"))
+	if str(rec.res, "process.executable.path") == "" || len(strs(rec.res, "vigil.proc.anames")) == 0 {
+		t.Errorf("process details missing: exepath %q anames %q", str(rec.res, "process.executable.path"), strs(rec.res, "vigil.proc.anames"))
 	}
 	t.Log("helper captured openat")
 }

@@ -33,13 +33,14 @@ func TestCatShadowYieldsOpenat(t *testing.T) {
 	}
 	pid := int64(cmd.Process.Pid)
 	rec, ok := waitFor(t, sink, 5*time.Second, func(r record) bool {
-		p, _ := intv(r.attr, "process.pid")
+		p, _ := intv(r.res, "process.pid")
 		return p == pid && str(r.attr, "vigil.evt.type") == "openat" && str(r.attr, "file.path") == "/etc/shadow"
 	})
 	if !ok {
 		t.Fatalf("no openat of /etc/shadow by pid %d", pid)
 	}
-	a := rec.attr
+	a, res := rec.attr, rec.res
+	checkPlacement(t, rec)
 	for k, want := range map[string]string{
 		"process.executable.name": "cat",
 		"process.command_line":    "cat /etc/shadow",
@@ -49,9 +50,12 @@ func TestCatShadowYieldsOpenat(t *testing.T) {
 		"vigil.fd.nameraw":        "/etc/shadow",
 		"process.user.name":       "root",
 	} {
-		if got := str(a, k); got != want {
+		if got := str(rec.at(k), k); got != want {
 			t.Errorf("%s = %q, want %q", k, got, want)
 		}
+	}
+	if tid, _ := intv(a, "thread.id"); tid != pid {
+		t.Errorf("thread.id = %d, want %d", tid, pid)
 	}
 	if got := str(a, "vigil.evt.arg.flags"); !strings.Contains(got, "O_RDONLY") {
 		t.Errorf("vigil.evt.arg.flags = %q, want read flags", got)
@@ -65,16 +69,16 @@ func TestCatShadowYieldsOpenat(t *testing.T) {
 	if fl, ok := intv(a, "vigil.evt.rawarg.flags"); !ok || fl&3 != 0 {
 		t.Errorf("vigil.evt.rawarg.flags = %d, %v; want O_RDONLY", fl, ok)
 	}
-	if args := strs(a, "process.command_args"); strings.Join(args, " ") != "cat /etc/shadow" {
+	if args := strs(res, "process.command_args"); strings.Join(args, " ") != "cat /etc/shadow" {
 		t.Errorf("process.command_args = %q", args)
 	}
-	if an := strs(a, "vigil.proc.anames"); len(an) == 0 || an[0] != selfComm(t) {
+	if an := strs(res, "vigil.proc.anames"); len(an) == 0 || an[0] != selfComm(t) {
 		t.Errorf("vigil.proc.anames = %q, want the test binary %q first", an, selfComm(t))
 	}
-	if ppid, _ := intv(a, "process.parent_pid"); ppid != int64(os.Getpid()) {
+	if ppid, _ := intv(res, "process.parent_pid"); ppid != int64(os.Getpid()) {
 		t.Errorf("process.parent_pid = %d, want %d", ppid, os.Getpid())
 	}
-	if str(a, "process.executable.path") == "" {
+	if str(res, "process.executable.path") == "" {
 		t.Error("process.executable.path is empty")
 	}
 	if rec.lr.EventName() != "vigil.syscall" {
@@ -117,7 +121,7 @@ func TestConnectYieldsTuple(t *testing.T) {
 	}
 	pid := int64(cmd.Process.Pid)
 	rec, ok := waitFor(t, sink, 5*time.Second, func(r record) bool {
-		p, _ := intv(r.attr, "process.pid")
+		p, _ := intv(r.res, "process.pid")
 		return p == pid && str(r.attr, "vigil.evt.type") == "connect"
 	})
 	if !ok {
@@ -161,27 +165,28 @@ func TestScriptExecYieldsExeArgsAncestors(t *testing.T) {
 	}
 	self := selfComm(t)
 	rec, ok := waitFor(t, sink, 5*time.Second, func(r record) bool {
-		return str(r.attr, "vigil.evt.type") == "execve" && str(r.attr, "process.executable.name") == "vigil-probe.sh"
+		return str(r.attr, "vigil.evt.type") == "execve" && str(r.res, "process.executable.name") == "vigil-probe.sh"
 	})
 	if !ok {
 		t.Fatal("no execve of the script")
 	}
-	a := rec.attr
-	args := strs(a, "process.command_args")
+	a, res := rec.attr, rec.res
+	checkPlacement(t, rec)
+	args := strs(res, "process.command_args")
 	if len(args) != 4 || args[1] != script || args[2] != "alpha" || args[3] != "beta" {
 		t.Errorf("process.command_args = %q, want [interpreter %s alpha beta]", args, script)
 	}
-	if got, want := str(a, "process.command_line"), "vigil-probe.sh "+script+" alpha beta"; got != want {
+	if got, want := str(res, "process.command_line"), "vigil-probe.sh "+script+" alpha beta"; got != want {
 		t.Errorf("process.command_line = %q, want %q", got, want)
 	}
 	exe, _ := filepath.EvalSymlinks("/bin/sh")
-	if got := str(a, "process.executable.path"); got != exe {
+	if got := str(res, "process.executable.path"); got != exe {
 		t.Errorf("process.executable.path = %q, want the interpreter %q", got, exe)
 	}
 	if got := str(a, "vigil.evt.arg.filename"); got != script {
 		t.Errorf("vigil.evt.arg.filename = %q, want %q", got, script)
 	}
-	an := strs(a, "vigil.proc.anames")
+	an := strs(res, "vigil.proc.anames")
 	// proc.aname[1] is bash, proc.aname[2] the test binary
 	if len(an) < 2 || an[0] != "bash" || an[1] != self {
 		t.Errorf("vigil.proc.anames = %q, want [bash %s ...]", an, self)
@@ -192,16 +197,16 @@ func TestScriptExecYieldsExeArgsAncestors(t *testing.T) {
 	// the cat the script runs: aname[1] the script, aname[2] bash
 	rec, ok = waitFor(t, sink, 5*time.Second, func(r record) bool {
 		return str(r.attr, "vigil.evt.type") == "openat" && str(r.attr, "file.path") == "/etc/hostname" &&
-			len(strs(r.attr, "vigil.proc.anames")) > 0 && strs(r.attr, "vigil.proc.anames")[0] == "vigil-probe.sh"
+			len(strs(r.res, "vigil.proc.anames")) > 0 && strs(r.res, "vigil.proc.anames")[0] == "vigil-probe.sh"
 	})
 	if !ok {
 		t.Fatal("no openat of /etc/hostname by the script's cat")
 	}
-	an = strs(rec.attr, "vigil.proc.anames")
+	an = strs(rec.res, "vigil.proc.anames")
 	if len(an) < 3 || an[1] != "bash" || an[2] != self {
 		t.Errorf("cat's vigil.proc.anames = %q, want [vigil-probe.sh bash %s ...]", an, self)
 	}
-	if got := strs(rec.attr, "vigil.proc.aexepaths"); len(got) == 0 || got[0] != exe {
+	if got := strs(rec.res, "vigil.proc.aexepaths"); len(got) == 0 || got[0] != exe {
 		t.Errorf("cat's vigil.proc.aexepaths = %q, want the interpreter first", got)
 	}
 }
@@ -247,7 +252,7 @@ func TestContainerCgroupYieldsContainerID(t *testing.T) {
 	}
 	pid := int64(cmd.Process.Pid)
 	rec, ok := waitFor(t, sink, 5*time.Second, func(r record) bool {
-		p, _ := intv(r.attr, "process.pid")
+		p, _ := intv(r.res, "process.pid")
 		return p == pid && str(r.attr, "vigil.evt.type") == "openat" && str(r.attr, "file.path") == "/etc/hostname"
 	})
 	if !ok {

@@ -3,6 +3,7 @@ package syscallreceiver
 import (
 	"context"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"go.opentelemetry.io/collector/receiver/receivertest"
 
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/metadata"
+	"github.com/vigil-sec/vigil/rules/fields"
 )
 
 // requireRoot skips tests that need eBPF when not root, except under CI
@@ -82,6 +84,42 @@ func waitFor(t *testing.T, sink *consumertest.LogsSink, timeout time.Duration, m
 		time.Sleep(50 * time.Millisecond)
 	}
 	return record{}, false
+}
+
+// at is the map that holds key k: the resource for the process context,
+// host and container keys, the record for the rest (the registry decides).
+func (r record) at(k string) pcommon.Map {
+	if key, ok := fields.KeyByName(k); ok && key.Resource {
+		return r.res
+	}
+	return r.attr
+}
+
+// checkPlacement checks that every attribute of rec is where the registry
+// says it lives (the process context on the resource, the event on the
+// record).
+func checkPlacement(t *testing.T, rec record) {
+	t.Helper()
+	for _, m := range []struct {
+		m        pcommon.Map
+		resource bool
+	}{{rec.res, true}, {rec.attr, false}} {
+		for k := range m.m.All() {
+			key, ok := fields.KeyByName(k)
+			if !ok {
+				for _, p := range fields.Declared() {
+					if p.Slot < 0 && strings.HasPrefix(k, p.Name) {
+						key, ok = p, true
+					}
+				}
+			}
+			if !ok {
+				t.Errorf("%s is not a registry key", k)
+			} else if key.Resource != m.resource {
+				t.Errorf("%s: on the resource %v, the registry says %v", k, m.resource, key.Resource)
+			}
+		}
+	}
 }
 
 func str(m pcommon.Map, k string) string {

@@ -61,7 +61,7 @@ func TestAutoFollowsPublishedSet(t *testing.T) {
 	}
 	pid := int64(cmd.Process.Pid)
 	if _, ok := waitFor(t, sink, 5*time.Second, func(r record) bool {
-		p, _ := intv(r.attr, "process.pid")
+		p, _ := intv(r.res, "process.pid")
 		return p == pid && str(r.attr, "vigil.evt.type") == "openat"
 	}); !ok {
 		t.Fatal("no openat with openat published")
@@ -82,13 +82,13 @@ func TestAutoFollowsPublishedSet(t *testing.T) {
 	}
 	pid = int64(cmd.Process.Pid)
 	if _, ok := waitFor(t, sink, 5*time.Second, func(r record) bool {
-		p, _ := intv(r.attr, "process.pid")
+		p, _ := intv(r.res, "process.pid")
 		return p == pid && str(r.attr, "vigil.evt.type") == "execve"
 	}); !ok {
 		t.Fatal("no execve after the rules republished execve")
 	}
 	if _, ok := waitFor(t, sink, 300*time.Millisecond, func(r record) bool {
-		p, _ := intv(r.attr, "process.pid")
+		p, _ := intv(r.res, "process.pid")
 		return p == pid && str(r.attr, "vigil.evt.type") == "openat"
 	}); ok {
 		t.Error("openat still emitted after the rules dropped it")

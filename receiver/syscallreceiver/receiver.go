@@ -374,7 +374,9 @@ func (r *syscallReceiver) stats(b *logbuild.Builder, st *statsState) {
 	tb.ReceiverSyscallProcessTableEvictions.Add(ctx, int64(b.Table.Evictions-st.evictions))
 	tb.ReceiverSyscallProcessTableSize.Record(ctx, int64(b.Table.Len()))
 	st.read, st.malformed, st.evictions = b.Read, b.Malformed, b.Table.Evictions
-	b.Users.Refresh()
+	if b.Users.Refresh() {
+		b.Table.Invalidate()
+	}
 	var err error
 	st.dropBuf, err = r.probe.Drops(st.dropBuf)
 	if err != nil {

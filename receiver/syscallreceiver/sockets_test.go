@@ -43,7 +43,7 @@ func TestIPv6AndUnixConnects(t *testing.T) {
 	}
 	pid6 := int64(c6.Process.Pid)
 	rec, ok := waitFor(t, sink, 5*time.Second, func(r record) bool {
-		p, _ := intv(r.attr, "process.pid")
+		p, _ := intv(r.res, "process.pid")
 		return p == pid6 && str(r.attr, "vigil.evt.type") == "connect"
 	})
 	if !ok {
@@ -64,7 +64,7 @@ func TestIPv6AndUnixConnects(t *testing.T) {
 	}
 	pidu := int64(cu.Process.Pid)
 	rec, ok = waitFor(t, sink, 5*time.Second, func(r record) bool {
-		p, _ := intv(r.attr, "process.pid")
+		p, _ := intv(r.res, "process.pid")
 		return p == pidu && str(r.attr, "vigil.evt.type") == "connect" && str(r.attr, "vigil.fd.type") == "unix"
 	})
 	if !ok {

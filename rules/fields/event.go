@@ -6,8 +6,9 @@ package fields
 // "k8s.pod.labels.app") have Slot -1.
 type Key struct {
 	Name string
-	// Resource is true when the attribute lives on the Resource (container,
-	// pod and host identity) rather than on the log record.
+	// Resource is true when the attribute lives on the Resource (host,
+	// container and pod identity, and the process context with its user,
+	// group and ancestry) rather than on the log record.
 	Resource bool
 	Slot     int
 }

@@ -57,55 +57,61 @@ var (
 	KeyOpenCreated = rec("vigil.evt.open_created")  // the open created the file (O_CREAT and it did not exist)
 )
 
-// Process (the thread that made the syscall) and its ancestry.
+// Process (the thread that made the syscall) and its ancestry. The process
+// context is on the Resource, as OpenTelemetry's semantic conventions put
+// process.* there: the syscall receiver emits one ResourceLogs per process
+// state (a process's context between two changes of it: exec, credential and
+// cwd changes, a changed ancestry) instead of repeating ~75 values on every
+// record. Only the thread ids and the environment (written on exec records
+// only) stay on the record.
 var (
-	KeyProcPID         = rec("process.pid")
-	KeyProcVPID        = rec("process.vpid")
+	KeyProcPID         = res("process.pid")
+	KeyProcVPID        = res("process.vpid")
 	KeyThreadTID       = rec("thread.id")
 	KeyThreadVTID      = rec("vigil.thread.vtid")
-	KeyProcPPID        = rec("process.parent_pid")
-	KeyProcName        = rec("process.executable.name") // Falco proc.name: the task comm
-	KeyProcExe         = rec("process.command")         // argv[0]
-	KeyProcExePath     = rec("process.executable.path")
-	KeyProcCmdline     = rec("process.command_line") // comm + " " + args, as Falco builds it
-	KeyProcArgs        = rec("process.command_args") // argv, including argv[0]
-	KeyProcCwd         = rec("process.working_directory")
-	KeyProcTTY         = rec("vigil.proc.tty")      // encoded dev_t of the controlling tty, 0 = none
-	KeyProcInteractive = rec("process.interactive") // has a controlling tty
-	KeyProcSID         = rec("process.session_leader.pid")
-	KeyProcSName       = rec("vigil.proc.sname")
-	KeyProcPGID        = rec("process.group_leader.pid")
-	KeyProcVPGID       = rec("vigil.proc.vpgid")
-	KeyProcStartTime   = rec("vigil.proc.start_ts") // process start, ns since epoch
+	KeyProcPPID        = res("process.parent_pid")
+	KeyProcName        = res("process.executable.name") // Falco proc.name: the task comm
+	KeyProcExe         = res("process.command")         // argv[0]
+	KeyProcExePath     = res("process.executable.path")
+	KeyProcCmdline     = res("process.command_line") // comm + " " + args, as Falco builds it
+	KeyProcArgs        = res("process.command_args") // argv, including argv[0]
+	KeyProcCwd         = res("process.working_directory")
+	KeyProcTTY         = res("vigil.proc.tty")      // encoded dev_t of the controlling tty, 0 = none
+	KeyProcInteractive = res("process.interactive") // has a controlling tty
+	KeyProcSID         = res("process.session_leader.pid")
+	KeyProcSName       = res("vigil.proc.sname")
+	KeyProcPGID        = res("process.group_leader.pid")
+	KeyProcVPGID       = res("vigil.proc.vpgid")
+	KeyProcStartTime   = res("vigil.proc.start_ts") // process start, ns since epoch
 	KeyProcEnv         = recPrefix("process.environment_variable.")
-	KeyProcExeIno      = rec("vigil.proc.exe_ino")
-	KeyProcExeCtime    = rec("vigil.proc.exe_ino.ctime")
-	KeyProcExeMtime    = rec("vigil.proc.exe_ino.mtime")
-	KeyProcExeWritable = rec("vigil.proc.is_exe_writable")
-	KeyProcExeUpper    = rec("vigil.proc.is_exe_upper_layer")
-	KeyProcExeMemfd    = rec("vigil.proc.is_exe_from_memfd")
-	KeyCapPermitted    = rec("vigil.thread.cap_permitted")
-	KeyCapEffective    = rec("vigil.thread.cap_effective")
-	KeyCapInheritable  = rec("vigil.thread.cap_inheritable")
+	KeyProcExeIno      = res("vigil.proc.exe_ino")
+	KeyProcExeCtime    = res("vigil.proc.exe_ino.ctime")
+	KeyProcExeMtime    = res("vigil.proc.exe_ino.mtime")
+	KeyProcExeWritable = res("vigil.proc.is_exe_writable")
+	KeyProcExeUpper    = res("vigil.proc.is_exe_upper_layer")
+	KeyProcExeMemfd    = res("vigil.proc.is_exe_from_memfd")
+	KeyCapPermitted    = res("vigil.thread.cap_permitted")
+	KeyCapEffective    = res("vigil.thread.cap_effective")
+	KeyCapInheritable  = res("vigil.thread.cap_inheritable")
 
 	// Ancestors, nearest first: element 0 is the parent, 1 the grandparent.
-	KeyAncNames    = rec("vigil.proc.anames")
-	KeyAncPIDs     = rec("vigil.proc.apids")
-	KeyAncExes     = rec("vigil.proc.aexes")
-	KeyAncExePaths = rec("vigil.proc.aexepaths")
-	KeyAncCmdlines = rec("vigil.proc.acmdlines")
+	KeyAncNames    = res("vigil.proc.anames")
+	KeyAncPIDs     = res("vigil.proc.apids")
+	KeyAncExes     = res("vigil.proc.aexes")
+	KeyAncExePaths = res("vigil.proc.aexepaths")
+	KeyAncCmdlines = res("vigil.proc.acmdlines")
 )
 
-// User and group of the process.
+// User and group of the process (on the Resource, with the process).
 var (
-	KeyUserUID       = rec("process.user.id") // effective uid
-	KeyUserName      = rec("process.user.name")
-	KeyUserHome      = rec("vigil.user.homedir")
-	KeyUserShell     = rec("vigil.user.shell")
-	KeyUserLoginUID  = rec("vigil.user.loginuid") // -1 when unset
-	KeyUserLoginName = rec("vigil.user.loginname")
-	KeyGroupGID      = rec("vigil.group.gid")
-	KeyGroupName     = rec("vigil.group.name")
+	KeyUserUID       = res("process.user.id") // effective uid
+	KeyUserName      = res("process.user.name")
+	KeyUserHome      = res("vigil.user.homedir")
+	KeyUserShell     = res("vigil.user.shell")
+	KeyUserLoginUID  = res("vigil.user.loginuid") // -1 when unset
+	KeyUserLoginName = res("vigil.user.loginname")
+	KeyGroupGID      = res("vigil.group.gid")
+	KeyGroupName     = res("vigil.group.name")
 )
 
 // The file descriptor the event operates on.

@@ -86,6 +86,21 @@ var unreadKeys = map[string]string{
 	"process.interactive": "semantic-convention attribute the receiver writes; Falco has no such field",
 }
 
+// wantResource says where an attribute lives: host, container and pod
+// identity and the process context (process, user, group, ancestry, the
+// thread's capabilities) are on the Resource, one per process state; the
+// event, its thread ids, the environment (exec records only) and the fd are
+// on the record.
+func wantResource(name string) bool {
+	for _, p := range []string{"container.", "k8s.", "vigil.container.", "vigil.k8s.", "host.name",
+		"process.", "vigil.proc.", "vigil.user.", "vigil.group.", "vigil.thread.cap_"} {
+		if strings.HasPrefix(name, p) {
+			return !strings.HasPrefix(name, "process.environment_variable.")
+		}
+	}
+	return false
+}
+
 func TestKeysUsedWhereIntended(t *testing.T) {
 	used := map[string]bool{}
 	for _, f := range fields.All() {
@@ -137,10 +152,8 @@ func TestKeysUsedWhereIntended(t *testing.T) {
 				t.Errorf("key %s slot %d >= NumSlots %d", k.Name, k.Slot, fields.NumSlots())
 			}
 		}
-		wantResource := strings.HasPrefix(k.Name, "container.") || strings.HasPrefix(k.Name, "k8s.") ||
-			strings.HasPrefix(k.Name, "vigil.container.") || strings.HasPrefix(k.Name, "vigil.k8s.") || k.Name == "host.name"
-		if k.Resource != wantResource {
-			t.Errorf("key %s: Resource = %v, want %v", k.Name, k.Resource, wantResource)
+		if k.Resource != wantResource(k.Name) {
+			t.Errorf("key %s: Resource = %v, want %v", k.Name, k.Resource, wantResource(k.Name))
 		}
 		if !used[k.Name] && unreadKeys[k.Name] == "" {
 			t.Errorf("key %s is declared but no field reads it", k.Name)

@@ -4,7 +4,6 @@ package logbuild
 
 import (
 	"bytes"
-	"path"
 	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -15,7 +14,6 @@ import (
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/event"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/proctable"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/syscalls"
-	"github.com/vigil-sec/vigil/rules/fields"
 )
 
 // EventName is the EventName of every syscall record.
@@ -23,9 +21,6 @@ const EventName = "vigil.syscall"
 
 // ScopeName names the instrumentation scope of the records.
 const ScopeName = "github.com/vigil-sec/vigil/receiver/syscallreceiver"
-
-// MaxAncestors bounds the ancestor lists written on each record.
-const MaxAncestors = 16
 
 const atFDCWD = -100
 
@@ -45,19 +40,28 @@ type Builder struct {
 	// Counters, read by the receiver's telemetry.
 	Read, Emitted, Malformed uint64
 
-	evtNum  int64
-	rec     event.Record
-	kfd     event.FD
-	proc    event.Proc
-	logs    plog.Logs
-	byRes   map[string]plog.LogRecordSlice
+	evtNum int64
+	rec    event.Record
+	kfd    event.FD
+	proc   event.Proc
+	logs   plog.Logs
+	// the batch's resources by process context version (see resource.go)
+	byVer   map[uint64]plog.LogRecordSlice
+	lastVer uint64
+	last    plog.LogRecordSlice
 	pending int
 	buf     []byte
 	args    []string
 	// resolved path arguments of the current record, by argument index
 	paths     [6]string
 	pathValid [6]bool
+	rawPaths  [6]string // the path arguments as passed, as strings
 	anc       []*proctable.Process
+
+	// rendered strings shared between events (intern.go)
+	numText  numTexts
+	pathText pathTexts
+	fdTexts  fdTexts
 }
 
 // New makes a builder over table.
@@ -69,7 +73,11 @@ func New(table *proctable.Table, users *proctable.Users, procfs *proctable.ProcF
 
 func (b *Builder) reset() {
 	b.logs = plog.NewLogs()
-	b.byRes = make(map[string]plog.LogRecordSlice, 4)
+	if b.byVer == nil {
+		b.byVer = make(map[uint64]plog.LogRecordSlice, 16)
+	}
+	clear(b.byVer)
+	b.lastVer = 0
 	b.pending = 0
 }
 
@@ -101,7 +109,11 @@ func (b *Builder) Handle(raw []byte, observed pcommon.Timestamp) error {
 		b.Table.Remove(int64(r.TGID))
 	case event.KindCgroup:
 		if info, ok := containerOf(r); ok {
-			b.Table.Get(int64(r.TGID)).Container = info
+			p := b.Table.Get(int64(r.TGID))
+			if p.Container != info {
+				p.Container = info
+				b.Table.Changed(p)
+			}
 		}
 	default:
 		sc := syscalls.ByNumber(int(r.Kind))
@@ -230,6 +242,7 @@ func (b *Builder) onExec(r *event.Record) {
 		p.Container = info
 	}
 	p.SetCmdline()
+	b.Table.Changed(p)
 }
 
 func splitNUL(b []byte, out []string) []string {
@@ -254,26 +267,27 @@ func str(r *event.Record, i int) ([]byte, bool) {
 }
 
 // resolve makes a path argument absolute: relative paths are joined to the
-// dirfd's path (dirfdArg >= 0) or the cwd, and the result is cleaned.
-func (b *Builder) resolve(p *proctable.Process, r *event.Record, raw []byte, dirfdArg int8) string {
-	if len(raw) > 0 && raw[0] == '/' {
-		return path.Clean(string(raw))
-	}
-	base := p.Cwd
-	if dirfdArg >= 0 {
-		if d := int32(r.Args[dirfdArg]); d != atFDCWD {
-			if f := b.fdEntry(p, d); f != nil && f.Path != "" {
-				base = f.Path
+// dirfd's path (dirfdArg >= 0) or the cwd, and the result is cleaned. It
+// also returns the argument as passed, as a string.
+func (b *Builder) resolve(p *proctable.Process, r *event.Record, raw []byte, dirfdArg int8) (rawStr, abs string) {
+	base := ""
+	if len(raw) == 0 || raw[0] != '/' {
+		base = p.Cwd
+		if dirfdArg >= 0 {
+			if d := int32(r.Args[dirfdArg]); d != atFDCWD {
+				if f := b.fdEntry(p, d); f != nil && f.Path != "" {
+					base = f.Path
+				}
 			}
 		}
+		if base == "" {
+			base = "/"
+		}
+		if len(raw) == 0 {
+			return "", base
+		}
 	}
-	if base == "" {
-		base = "/"
-	}
-	if len(raw) == 0 {
-		return base
-	}
-	return path.Join(base, string(raw))
+	return b.pathText.resolve(base, raw)
 }
 
 // resolveArg is resolve for argument i of the current record, computed once
@@ -281,13 +295,22 @@ func (b *Builder) resolve(p *proctable.Process, r *event.Record, raw []byte, dir
 // file.path).
 func (b *Builder) resolveArg(p *proctable.Process, r *event.Record, i int, raw []byte, dirfdArg int8) string {
 	if i < 0 || i >= len(b.paths) {
-		return b.resolve(p, r, raw, dirfdArg)
+		_, abs := b.resolve(p, r, raw, dirfdArg)
+		return abs
 	}
 	if !b.pathValid[i] {
-		b.paths[i] = b.resolve(p, r, raw, dirfdArg)
+		b.rawPaths[i], b.paths[i] = b.resolve(p, r, raw, dirfdArg)
 		b.pathValid[i] = true
 	}
 	return b.paths[i]
+}
+
+// rawArg is path argument i as passed, after resolveArg.
+func (b *Builder) rawArg(i int, raw []byte) string {
+	if i >= 0 && i < len(b.paths) && b.pathValid[i] {
+		return b.rawPaths[i]
+	}
+	return string(raw)
 }
 
 // fdEntry returns p's fd entry, reading /proc once for fds opened before
@@ -409,173 +432,40 @@ func (b *Builder) track(sc *syscalls.Syscall, p *proctable.Process, r *event.Rec
 	case "chdir":
 		raw, _ := str(r, 0)
 		p.Cwd = b.resolveArg(p, r, 0, raw, -1)
+		b.Table.Changed(p)
 	case "fchdir":
 		if f := b.fdEntry(p, int32(r.Args[0])); f != nil && f.Path != "" {
 			p.Cwd = f.Path
+			b.Table.Changed(p)
 		}
 	case "setuid", "setfsuid":
 		if sc.Name == "setuid" {
 			p.UID = uint32(r.Args[0])
+			b.Table.Changed(p)
 		}
 	case "setgid":
 		p.GID = uint32(r.Args[0])
+		b.Table.Changed(p)
 	case "setreuid", "setresuid":
 		if e := uint32(r.Args[1]); e != 0xffffffff {
 			p.UID = e
+			b.Table.Changed(p)
 		}
 	case "setregid", "setresgid":
 		if e := uint32(r.Args[1]); e != 0xffffffff {
 			p.GID = e
+			b.Table.Changed(p)
 		}
 	case "setsid":
 		p.SID, p.PGID, p.VPGID = p.PID, p.PID, p.VPID
+		b.Table.Changed(p)
 	case "setpgid":
 		if pid, pg := int64(r.Args[0]), int64(r.Args[1]); pid == 0 || pid == p.PID {
 			if pg == 0 {
 				pg = p.PID
 			}
 			p.PGID = pg
+			b.Table.Changed(p)
 		}
-	}
-}
-
-// resource returns the record slice of the process's container (or host).
-func (b *Builder) resource(p *proctable.Process) plog.LogRecordSlice {
-	key := p.Container.ID
-	if s, ok := b.byRes[key]; ok {
-		return s
-	}
-	rl := b.logs.ResourceLogs().AppendEmpty()
-	ra := rl.Resource().Attributes()
-	if b.Host != "" {
-		ra.PutStr(fields.KeyHostName.Name, b.Host)
-	}
-	if key != "" {
-		ra.PutStr(fields.KeyContainerID.Name, key)
-		if p.Container.Runtime != "" {
-			ra.PutStr(fields.KeyContainerRuntime.Name, p.Container.Runtime)
-		}
-		if p.Container.PodUID != "" {
-			ra.PutStr(fields.KeyPodUID.Name, p.Container.PodUID)
-		}
-	}
-	sl := rl.ScopeLogs().AppendEmpty()
-	sl.Scope().SetName(ScopeName)
-	s := sl.LogRecords()
-	b.byRes[key] = s
-	return s
-}
-
-func putStrs(m pcommon.Map, k string, vals []string) {
-	s := m.PutEmptySlice(k)
-	s.EnsureCapacity(len(vals))
-	for _, v := range vals {
-		s.AppendEmpty().SetStr(v)
-	}
-}
-
-// record builds the log record of one syscall.
-func (b *Builder) record(sc *syscalls.Syscall, p *proctable.Process, r *event.Record, observed pcommon.Timestamp) {
-	lr := b.resource(p).AppendEmpty()
-	b.pending++
-	b.Emitted++
-	b.evtNum++
-	lr.SetTimestamp(pcommon.Timestamp(int64(r.TS) + b.BootToWallNs))
-	lr.SetObservedTimestamp(observed)
-	lr.SetEventName(EventName)
-	a := lr.Attributes()
-	a.EnsureCapacity(80)
-
-	a.PutStr(fields.KeyEvtType.Name, sc.Name)
-	a.PutInt(fields.KeyEvtNum.Name, b.evtNum)
-	a.PutInt(fields.KeyEvtCPU.Name, int64(r.CPU))
-	a.PutInt(fields.KeyEvtRawRes.Name, r.Ret)
-
-	b.putProcess(a, p, r)
-	b.putParams(a, sc, p, r)
-	b.putFD(a, sc, p, r)
-	if (sc.Name == "execve" || sc.Name == "execveat") && r.Ret == 0 {
-		for _, kv := range p.Env {
-			k, v, _ := strings.Cut(kv, "=")
-			if k != "" {
-				a.PutStr(fields.KeyProcEnv.Name+k, v)
-			}
-		}
-	}
-}
-
-func (b *Builder) putProcess(a pcommon.Map, p *proctable.Process, r *event.Record) {
-	a.PutInt(fields.KeyProcPID.Name, p.PID)
-	a.PutInt(fields.KeyProcVPID.Name, p.VPID)
-	a.PutInt(fields.KeyThreadTID.Name, int64(r.TID))
-	if int64(r.TID) == p.PID {
-		a.PutInt(fields.KeyThreadVTID.Name, p.VPID)
-	}
-	a.PutInt(fields.KeyProcPPID.Name, p.PPID)
-	a.PutStr(fields.KeyProcName.Name, p.Comm)
-	a.PutStr(fields.KeyProcExe.Name, p.Exe)
-	a.PutStr(fields.KeyProcExePath.Name, p.ExePath)
-	a.PutStr(fields.KeyProcCmdline.Name, p.Cmdline)
-	putStrs(a, fields.KeyProcArgs.Name, p.Args)
-	a.PutStr(fields.KeyProcCwd.Name, p.Cwd)
-	a.PutInt(fields.KeyProcTTY.Name, p.TTY)
-	a.PutBool(fields.KeyProcInteractive.Name, p.TTY != 0)
-	a.PutInt(fields.KeyProcSID.Name, p.SID)
-	if leader := b.Table.Peek(p.SID); leader != nil {
-		a.PutStr(fields.KeyProcSName.Name, leader.Comm)
-	}
-	a.PutInt(fields.KeyProcPGID.Name, p.PGID)
-	a.PutInt(fields.KeyProcVPGID.Name, p.VPGID)
-	if p.StartNs != 0 {
-		a.PutInt(fields.KeyProcStartTime.Name, p.StartNs)
-	}
-	if p.ExeIno != 0 {
-		a.PutInt(fields.KeyProcExeIno.Name, p.ExeIno)
-	}
-	a.PutBool(fields.KeyProcExeUpper.Name, p.ExeUpper)
-	a.PutBool(fields.KeyProcExeMemfd.Name, p.ExeMemfd)
-	a.PutStr(fields.KeyCapPermitted.Name, p.CapPrm)
-	a.PutStr(fields.KeyCapEffective.Name, p.CapEff)
-	a.PutStr(fields.KeyCapInheritable.Name, p.CapInh)
-
-	// collect first so that each slice is allocated once at its size
-	anc := b.anc[:0]
-	b.Table.Ancestors(p, MaxAncestors, func(an *proctable.Process) { anc = append(anc, an) })
-	b.anc = anc
-	names := a.PutEmptySlice(fields.KeyAncNames.Name)
-	pids := a.PutEmptySlice(fields.KeyAncPIDs.Name)
-	exes := a.PutEmptySlice(fields.KeyAncExes.Name)
-	paths := a.PutEmptySlice(fields.KeyAncExePaths.Name)
-	cmds := a.PutEmptySlice(fields.KeyAncCmdlines.Name)
-	names.EnsureCapacity(len(anc))
-	pids.EnsureCapacity(len(anc))
-	exes.EnsureCapacity(len(anc))
-	paths.EnsureCapacity(len(anc))
-	cmds.EnsureCapacity(len(anc))
-	for _, an := range anc {
-		names.AppendEmpty().SetStr(an.Comm)
-		pids.AppendEmpty().SetInt(an.PID)
-		exes.AppendEmpty().SetStr(an.Exe)
-		paths.AppendEmpty().SetStr(an.ExePath)
-		cmds.AppendEmpty().SetStr(an.Cmdline)
-	}
-
-	a.PutInt(fields.KeyUserUID.Name, int64(p.UID))
-	if u, ok := b.Users.User(p.UID); ok {
-		a.PutStr(fields.KeyUserName.Name, u.Name)
-		a.PutStr(fields.KeyUserHome.Name, u.Home)
-		a.PutStr(fields.KeyUserShell.Name, u.Shell)
-	} else {
-		a.PutStr(fields.KeyUserName.Name, "<NA>")
-	}
-	a.PutInt(fields.KeyUserLoginUID.Name, p.LoginUID)
-	if p.LoginUID >= 0 {
-		if u, ok := b.Users.User(uint32(p.LoginUID)); ok {
-			a.PutStr(fields.KeyUserLoginName.Name, u.Name)
-		}
-	}
-	a.PutInt(fields.KeyGroupGID.Name, int64(p.GID))
-	if g, ok := b.Users.Group(p.GID); ok {
-		a.PutStr(fields.KeyGroupName.Name, g)
 	}
 }

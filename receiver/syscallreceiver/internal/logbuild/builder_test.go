@@ -14,6 +14,7 @@ import (
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/event"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/proctable"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/syscalls"
+	"github.com/vigil-sec/vigil/rules/fields"
 )
 
 // samples reads a recorded file: frames of u32 length + raw record.
@@ -65,6 +66,32 @@ func records(l plog.Logs) []rec {
 	return out
 }
 
+// checkPlacement checks that every attribute the registry declares is
+// where the registry says it lives.
+func checkPlacement(t *testing.T, res, attr pcommon.Map) {
+	t.Helper()
+	for _, m := range []struct {
+		m        pcommon.Map
+		resource bool
+	}{{res, true}, {attr, false}} {
+		for k := range m.m.All() {
+			key, ok := fields.KeyByName(k)
+			if !ok {
+				for _, p := range fields.Declared() {
+					if p.Slot < 0 && strings.HasPrefix(k, p.Name) {
+						key, ok = p, true
+					}
+				}
+			}
+			if !ok {
+				t.Errorf("%s is not a registry key", k)
+			} else if key.Resource != m.resource {
+				t.Errorf("%s: on the resource %v, the registry says %v", k, m.resource, key.Resource)
+			}
+		}
+	}
+}
+
 func get(m pcommon.Map, k string) string {
 	v, ok := m.Get(k)
 	if !ok {
@@ -98,33 +125,40 @@ func TestReplayCatShadow(t *testing.T) {
 		t.Fatalf("no openat of /etc/shadow among %d records", len(rs))
 	}
 	for k, want := range map[string]string{
+		"vigil.evt.arg.name":     "/etc/shadow",
+		"vigil.evt.arg.dirfd":    "AT_FDCWD",
+		"vigil.evt.arg.flags":    "O_RDONLY",
+		"vigil.evt.rawarg.flags": "0",
+		"vigil.fd.type":          "file",
+		"vigil.fd.nameraw":       "/etc/shadow",
+		"thread.id":              get(open.res, "process.pid"),
+	} {
+		if got := get(open.attr, k); got != want {
+			t.Errorf("record %s = %s, want %s", k, got, want)
+		}
+	}
+	// the process context is on the resource
+	for k, want := range map[string]string{
+		"host.name":                 "test-host",
 		"process.executable.name":   "cat",
 		"process.command_line":      "cat /etc/shadow",
 		"process.command":           "cat",
 		"process.command_args":      `["cat","/etc/shadow"]`,
 		"process.working_directory": "/tmp",
-		"vigil.evt.arg.name":        "/etc/shadow",
-		"vigil.evt.arg.dirfd":       "AT_FDCWD",
-		"vigil.evt.arg.flags":       "O_RDONLY",
-		"vigil.evt.rawarg.flags":    "0",
-		"vigil.fd.type":             "file",
-		"vigil.fd.nameraw":          "/etc/shadow",
 		"process.user.name":         "root",
 		"vigil.group.name":          "root",
 		"process.interactive":       "false",
 	} {
-		if got := get(open.attr, k); got != want {
-			t.Errorf("%s = %s, want %s", k, got, want)
+		if got := get(open.res, k); got != want {
+			t.Errorf("resource %s = %s, want %s", k, got, want)
 		}
 	}
+	checkPlacement(t, open.res, open.attr)
 	if !strings.HasSuffix(get(open.attr, "vigil.evt.arg.fd"), "(<f>/etc/shadow)") {
 		t.Errorf("vigil.evt.arg.fd = %s", get(open.attr, "vigil.evt.arg.fd"))
 	}
-	if !strings.HasSuffix(get(open.attr, "process.executable.path"), "/cat") {
-		t.Errorf("process.executable.path = %s", get(open.attr, "process.executable.path"))
-	}
-	if get(open.res, "host.name") != "test-host" {
-		t.Errorf("resource = %v", open.res.AsRaw())
+	if !strings.HasSuffix(get(open.res, "process.executable.path"), "/cat") {
+		t.Errorf("process.executable.path = %s", get(open.res, "process.executable.path"))
 	}
 	// the parameters are written in openat's parameter order
 	var order []string
@@ -174,12 +208,16 @@ func TestReplayConnect(t *testing.T) {
 	want := "127.0.0.1:" + get(a, "client.port") + "->127.0.0.1:" + port
 	for k, w := range map[string]string{
 		"vigil.fd.name": want, "vigil.evt.arg.tuple": want, "server.port": port, "server.address": "127.0.0.1",
-		"network.transport": "tcp", "vigil.fd.type": "ipv4", "vigil.evt.rawres": "0", "process.executable.name": "bash",
+		"network.transport": "tcp", "vigil.fd.type": "ipv4", "vigil.evt.rawres": "0",
 	} {
 		if got := get(a, k); got != w {
 			t.Errorf("%s = %s, want %s", k, got, w)
 		}
 	}
+	if got := get(conn.res, "process.executable.name"); got != "bash" {
+		t.Errorf("resource process.executable.name = %s", got)
+	}
+	checkPlacement(t, conn.res, conn.attr)
 	if got := get(sock.attr, "vigil.evt.arg.domain"); got != "AF_INET" {
 		t.Errorf("socket domain = %s", got)
 	}

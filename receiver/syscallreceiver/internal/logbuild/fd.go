@@ -196,8 +196,14 @@ func (b *Builder) putOpenFD(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Pr
 	case "open_by_handle_at":
 		flags = r.Args[2]
 	}
-	a.PutInt(fields.KeyOpenFlags.Name, int64(flags))
-	a.PutInt(fields.KeyOpenMode.Name, int64(mode))
+	// the flags and mode parameters already wrote these keys where the
+	// syscall has them
+	if !sc.RawFlags {
+		a.PutInt(fields.KeyOpenFlags.Name, int64(flags))
+	}
+	if !sc.RawMode {
+		a.PutInt(fields.KeyOpenMode.Name, int64(mode))
+	}
 	typ := "file"
 	if flags&unix.O_DIRECTORY != 0 {
 		typ = "directory"
@@ -216,7 +222,7 @@ func (b *Builder) putOpenFD(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Pr
 	}
 	raw, _ := str(r, pathArg)
 	a.PutStr(fields.KeyFilePath.Name, b.resolveArg(p, r, pathArg, raw, dirfd))
-	a.PutStr(fields.KeyFDNameRaw.Name, string(raw))
+	a.PutStr(fields.KeyFDNameRaw.Name, b.rawArg(pathArg, raw))
 }
 
 func leU64(b []byte) uint64 {

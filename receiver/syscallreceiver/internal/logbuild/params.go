@@ -34,8 +34,6 @@ func (b *Builder) argVal(pr *syscalls.Param, r *event.Record) uint64 {
 
 func (b *Builder) render(pr *syscalls.Param, sc *syscalls.Syscall, p *proctable.Process, r *event.Record) (string, int64, bool) {
 	v := b.argVal(pr, r)
-	buf := b.buf[:0]
-	defer func() { b.buf = buf[:0] }()
 	switch pr.R {
 	case syscalls.RRes:
 		if r.Ret < 0 {
@@ -43,7 +41,7 @@ func (b *Builder) render(pr *syscalls.Param, sc *syscalls.Syscall, p *proctable.
 				return n, r.Ret, true
 			}
 		}
-		return strconv.FormatInt(r.Ret, 10), r.Ret, true
+		return b.decimal(pr, r.Ret), r.Ret, true
 	case syscalls.RFD:
 		fd := int64(int32(v))
 		if pr.Arg < 0 {
@@ -52,7 +50,7 @@ func (b *Builder) render(pr *syscalls.Param, sc *syscalls.Syscall, p *proctable.
 				if n := syscalls.ErrnoName(-fd); n != "" {
 					return n, fd, true
 				}
-				return strconv.FormatInt(fd, 10), fd, true
+				return b.decimal(pr, fd), fd, true
 			}
 		}
 		return b.fdText(p, int32(fd)), fd, true
@@ -69,15 +67,15 @@ func (b *Builder) render(pr *syscalls.Param, sc *syscalls.Syscall, p *proctable.
 		}
 		return b.resolveArg(p, r, int(pr.Arg), raw, pr.Aux), 0, false
 	case syscalls.ROpenFlags:
-		return string(syscalls.AppendOpenFlags(buf, v)), int64(v), true
+		return b.numText.text(pr, v, func() string { return string(syscalls.AppendOpenFlags(b.buf[:0], v)) }), int64(v), true
 	case syscalls.RMode:
-		return string(syscalls.Mode.AppendFlags(buf, v&0o7777)), int64(v), true
+		return b.numText.text(pr, v&0o7777, func() string { return string(syscalls.Mode.AppendFlags(b.buf[:0], v&0o7777)) }), int64(v), true
 	case syscalls.RDec:
-		return strconv.FormatInt(int64(v), 10), int64(v), true
+		return b.decimal(pr, int64(v)), int64(v), true
 	case syscalls.RUDec:
-		return strconv.FormatUint(v, 10), int64(v), true
+		return b.numText.text(pr, v, func() string { return strconv.FormatUint(v, 10) }), int64(v), true
 	case syscalls.RHex:
-		return "0x" + strconv.FormatUint(v, 16), int64(v), true
+		return b.numText.text(pr, v, func() string { return "0x" + strconv.FormatUint(v, 16) }), int64(v), true
 	case syscalls.RUID:
 		id := uint32(v)
 		if id != 0xffffffff {
@@ -95,9 +93,10 @@ func (b *Builder) render(pr *syscalls.Param, sc *syscalls.Syscall, p *proctable.
 		}
 		return strconv.FormatInt(int64(int32(id)), 10), int64(id), true
 	case syscalls.RFlags:
-		return string(pr.Table.AppendFlags(buf, v)), int64(v), true
+		return b.numText.text(pr, v, func() string { return string(pr.Table.AppendFlags(b.buf[:0], v)) }), int64(v), true
 	case syscalls.REnum:
-		return string(pr.Table.AppendEnum(buf, int64(int32(v)))), int64(int32(v)), true
+		e := uint64(int32(v))
+		return b.numText.text(pr, e, func() string { return string(pr.Table.AppendEnum(b.buf[:0], int64(int32(v)))) }), int64(int32(v)), true
 	case syscalls.RSockaddr:
 		if s, ok := r.Find(event.SecSockaddr, int(pr.Arg)); ok {
 			if sa, ok := parseSockaddr(s.Data); ok {
@@ -136,7 +135,7 @@ func (b *Builder) render(pr *syscalls.Param, sc *syscalls.Syscall, p *proctable.
 				off = 4
 			}
 			fd := int32(binary.LittleEndian.Uint32(s.Data[off:]))
-			return strconv.Itoa(int(fd)), int64(fd), true
+			return b.decimal(pr, int64(fd)), int64(fd), true
 		}
 		return "-1", -1, true
 	case syscalls.RHowFlags, syscalls.RHowMode, syscalls.RHowResolve:
@@ -147,26 +146,33 @@ func (b *Builder) render(pr *syscalls.Param, sc *syscalls.Syscall, p *proctable.
 		switch pr.R {
 		case syscalls.RHowFlags:
 			f := binary.LittleEndian.Uint64(s.Data)
-			return string(syscalls.AppendOpenFlags(buf, f)), int64(f), true
+			return b.numText.text(pr, f, func() string { return string(syscalls.AppendOpenFlags(b.buf[:0], f)) }), int64(f), true
 		case syscalls.RHowMode:
 			m := binary.LittleEndian.Uint64(s.Data[8:])
-			return string(syscalls.Mode.AppendFlags(buf, m&0o7777)), int64(m), true
+			return b.numText.text(pr, m&0o7777, func() string { return string(syscalls.Mode.AppendFlags(b.buf[:0], m&0o7777)) }), int64(m), true
 		default:
 			res := binary.LittleEndian.Uint64(s.Data[16:])
-			return strconv.FormatUint(res, 10), int64(res), true
+			return b.numText.text(pr, res, func() string { return strconv.FormatUint(res, 10) }), int64(res), true
 		}
 	case syscalls.RDev, syscalls.RIno:
 		if k, _, ok := b.kernelFD(sc, r); ok && r.Ret >= 0 {
 			if pr.R == syscalls.RDev {
-				return "0x" + strconv.FormatUint(uint64(k.Dev), 16), int64(k.Dev), true
+				d := uint64(k.Dev)
+				return b.numText.text(pr, d, func() string { return "0x" + strconv.FormatUint(d, 16) }), int64(k.Dev), true
 			}
-			return strconv.FormatUint(k.Ino, 10), int64(k.Ino), true
+			ino := k.Ino
+			return b.numText.text(pr, ino, func() string { return strconv.FormatUint(ino, 10) }), int64(ino), true
 		}
 		return "0", 0, true
 	case syscalls.RProcField:
 		return b.procField(pr.Aux, p, r)
 	}
 	return "", 0, false
+}
+
+// decimal renders a signed value of parameter pr, cached.
+func (b *Builder) decimal(pr *syscalls.Param, v int64) string {
+	return b.numText.text(pr, uint64(v), func() string { return strconv.FormatInt(v, 10) })
 }
 
 func (b *Builder) execArgs(p *proctable.Process, r *event.Record) []string {
@@ -216,14 +222,16 @@ func (b *Builder) procField(f int8, p *proctable.Process, r *event.Record) (stri
 // fdText renders an fd as Falco does: "3(<f>/etc/passwd)" when its name is
 // known, the number otherwise.
 func (b *Builder) fdText(p *proctable.Process, fd int32) string {
-	n := strconv.Itoa(int(fd))
 	f := b.fdEntry(p, fd)
 	if f == nil {
-		return n
+		return strconv.Itoa(int(fd))
 	}
 	name := f.Path
 	if name == "" {
 		name = f.Name
 	}
-	return n + "(<" + string(typeChar(f.Type)) + ">" + name + ")"
+	kind := typeChar(f.Type)
+	return b.fdTexts.text(fd, kind, name, func() string {
+		return strconv.Itoa(int(fd)) + "(<" + string(kind) + ">" + name + ")"
+	})
 }

@@ -51,7 +51,9 @@ type Process struct {
 	// find anywhere (the process exited before it could be read).
 	Loaded bool
 
-	elem *list.Element
+	elem  *list.Element
+	stamp uint64 // changes with the process's own context (Changed, Put)
+	ctx   ctxCache
 }
 
 // SetCmdline rebuilds Cmdline from Comm and Args.
@@ -83,6 +85,10 @@ type Table struct {
 	// Loader fills a process the table has not seen from the system
 	// (/proc); nil disables lazy loading.
 	Loader func(pid int64) (*Process, bool)
+
+	// context versioning (context.go)
+	stamps, gen, epoch, versions uint64
+	chain                        []ctxLink
 }
 
 // New makes a table bounded to max processes.
@@ -124,6 +130,7 @@ func (t *Table) Put(p *Process) {
 	}
 	p.elem = t.lru.PushFront(p)
 	t.procs[p.PID] = p
+	t.Changed(p)
 	for t.Max > 0 && len(t.procs) > t.Max {
 		back := t.lru.Back()
 		victim := back.Value.(*Process)
@@ -138,6 +145,7 @@ func (t *Table) Remove(pid int64) {
 	if p, ok := t.procs[pid]; ok {
 		t.lru.Remove(p.elem)
 		delete(t.procs, pid)
+		t.gen++ // it may be someone's ancestor or session leader
 	}
 }
 
@@ -164,6 +172,7 @@ func Fork(parent *Process, pid, ppid, vpid int64) *Process {
 	c := *parent
 	c.PID, c.PPID, c.VPID = pid, ppid, vpid
 	c.elem = nil
+	c.ctx = ctxCache{}
 	c.FDs = make(map[int32]*FD, len(parent.FDs))
 	for k, v := range parent.FDs {
 		c.FDs[k] = v

@@ -29,11 +29,13 @@ func NewUsers(passwdPath, groupPath string) *Users {
 	return u
 }
 
-// Refresh rereads the files if they changed since the last read.
-func (u *Users) Refresh() { u.reload(false) }
+// Refresh rereads the files if they changed since the last read, and
+// reports whether it did.
+func (u *Users) Refresh() bool { return u.reload(false) }
 
-func (u *Users) reload(force bool) {
+func (u *Users) reload(force bool) (changed bool) {
 	if st, err := os.Stat(u.passwdPath); err == nil && (force || !st.ModTime().Equal(u.passwdMod)) {
+		changed = true
 		u.passwdMod = st.ModTime()
 		u.users = map[uint32]User{}
 		readColon(u.passwdPath, func(f []string) {
@@ -47,6 +49,7 @@ func (u *Users) reload(force bool) {
 		})
 	}
 	if st, err := os.Stat(u.groupPath); err == nil && (force || !st.ModTime().Equal(u.groupMod)) {
+		changed = true
 		u.groupMod = st.ModTime()
 		u.groups = map[uint32]string{}
 		readColon(u.groupPath, func(f []string) {
@@ -59,6 +62,7 @@ func (u *Users) reload(force bool) {
 			}
 		})
 	}
+	return changed
 }
 
 func readColon(path string, fn func([]string)) {

@@ -102,6 +102,9 @@ type Syscall struct {
 	IO bool
 	// Open marks the open family (evt.is_open_*, raw flags and mode).
 	Open bool
+	// RawFlags and RawMode report that a parameter writes the raw open
+	// flags (vigil.evt.rawarg.flags) or mode (vigil.evt.rawarg.mode).
+	RawFlags, RawMode bool
 }
 
 var (
@@ -118,8 +121,15 @@ func init() {
 	for i := range table {
 		s := &table[i]
 		for j := range s.Params {
-			s.Params[j].ArgKey = fields.KeyEvtArg.Name + s.Params[j].Name
-			s.Params[j].RawKey = fields.KeyEvtRawArg.Name + s.Params[j].Name
+			pr := &s.Params[j]
+			pr.ArgKey = fields.KeyEvtArg.Name + pr.Name
+			pr.RawKey = fields.KeyEvtRawArg.Name + pr.Name
+			switch pr.R {
+			case ROpenFlags, RHowFlags:
+				s.RawFlags = s.RawFlags || pr.RawKey == fields.KeyOpenFlags.Name
+			case RMode, RHowMode:
+				s.RawMode = s.RawMode || pr.RawKey == fields.KeyOpenMode.Name
+			}
 		}
 		byName[s.Name] = s
 		byNR[s.NR] = s
