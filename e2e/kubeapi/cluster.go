@@ -224,10 +224,16 @@ func (c *Cluster) CreatePod(ctx context.Context, p *Pod) error {
 	}
 	if p.Namespace != "default" {
 		ns := map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": p.Namespace}}
-		err := c.Do(ctx, http.MethodPost, "/api/v1/namespaces", "", ns, nil)
-		if err != nil && !strings.Contains(err.Error(), "HTTP 409") {
+		if err := c.Do(ctx, http.MethodPost, "/api/v1/namespaces", "", ns, nil); err != nil && !isConflict(err) {
 			return err
 		}
+	}
+	// The ServiceAccount admission plugin wants the namespace's default
+	// service account, which the controller manager (not running here)
+	// would create.
+	sa := map[string]any{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": map[string]any{"name": "default"}}
+	if err := c.Do(ctx, http.MethodPost, "/api/v1/namespaces/"+p.Namespace+"/serviceaccounts", "", sa, nil); err != nil && !isConflict(err) {
+		return err
 	}
 	pod := map[string]any{
 		"apiVersion": "v1",
@@ -271,3 +277,5 @@ func (c *Cluster) CreatePod(ctx context.Context, p *Pod) error {
 	}}
 	return c.Do(ctx, http.MethodPatch, base+"/"+p.Name+"/status", "application/merge-patch+json", status, nil)
 }
+
+func isConflict(err error) bool { return strings.Contains(err.Error(), "HTTP 409") }
