@@ -76,7 +76,8 @@ const ready = "Everything is ready. Begin running and processing data."
 
 // Start writes config to a file and runs bin/vigil with it, with env added
 // to the environment. It returns once the collector logged that every
-// pipeline is running, and stops the collector when the test ends.
+// pipeline is running (so config must keep the collector's own logs at info
+// level, the default), and stops the collector when the test ends.
 func Start(t testing.TB, config string, env ...string) *Process {
 	t.Helper()
 	dir := t.TempDir()
