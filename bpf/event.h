@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR Apache-2.0) */
 /*
  * Wire format between the probe and the receiver. Every record starts with
- * struct vg_hdr and is followed by sections (struct vg_sec + payload). The Go
+ * the fixed part of struct vg_hdr, then the raw arguments the receiver needs
+ * for that syscall, then sections (struct vg_sec + payload). The Go
  * decoder in receiver/syscallreceiver/internal/event mirrors these numbers;
  * change both together.
  */
@@ -34,7 +35,7 @@
 /* Section types. */
 #define VG_SEC_STR 1        /* arg = argument index; user string */
 #define VG_SEC_SOCKADDR 2   /* arg = argument index; raw sockaddr */
-#define VG_SEC_FD 3         /* arg = argument index or 7 (return value); struct vg_fd */
+#define VG_SEC_FD 3         /* arg = argument index or 7 (return value); struct vg_fd (VG_FD_FILE_SIZE bytes unless a socket) */
 #define VG_SEC_ARGV 4       /* NUL-separated arguments */
 #define VG_SEC_ENV 5        /* NUL-separated environment */
 #define VG_SEC_EXE 6        /* path of the executable, components leaf first, NUL-terminated each */
@@ -48,6 +49,16 @@
 #define VG_SEC_DNAME 14     /* fd's dentry name (anon inodes: "[eventfd]") */
 #define VG_SEC_OPENHOW 15   /* three u64: flags, mode, resolve */
 #define VG_SEC_FDPATH 16    /* arg as VG_SEC_FD; path of a file fd, same encoding as VG_SEC_EXE */
+#define VG_SEC_CLOSED 17    /* u64 bitmap: fds 0-63 the process closed since its last record */
+
+/* How a syscall is captured (syscall_spec.on). */
+#define VG_ON_OFF 0
+#define VG_ON_CAPTURE 1
+/* close, captured only for the fd table: a successful close of fd < 64 is
+ * not written; the fd is set in the process's bitmap in closed_fds and
+ * travels, as VG_SEC_CLOSED, with the process's next record (the first one
+ * that could look at its fd table). */
+#define VG_ON_DEFER 2
 
 #define VG_CG_DFL 0 /* cgroup v2 (the default hierarchy) */
 #define VG_CG_CPU 1 /* v1 cpu controller's hierarchy */
@@ -55,15 +66,22 @@
 #define VG_CG_MEM 3 /* v1 memory controller's hierarchy */
 #define VG_CG_MOVED 4 /* cgroup_attach_task: the destination cgroup */
 
+/* Every record starts with VG_HDR_SIZE bytes, then nargs raw syscall
+ * arguments (u64 each), then sections. */
+#define VG_HDR_SIZE 32
+#define VG_MAX_ARGS 6
+
 struct vg_hdr {
 	__u64 ts;      /* bpf_ktime_get_boot_ns */
 	__s64 ret;     /* syscall return value */
-	__u64 args[6]; /* raw syscall arguments */
 	__u32 tgid;
 	__u32 tid;
 	__u16 kind; /* syscall number or VG_KIND_* */
 	__u16 cpu;
-	__u32 len; /* whole record, header included */
+	__u16 len;  /* whole record, header included (records are < 64 KiB) */
+	__u8 nargs; /* raw arguments that follow */
+	__u8 pad;
+	__u64 args[VG_MAX_ARGS]; /* in the scratch buffer; only args[0..nargs) are sent */
 };
 
 struct vg_sec {
@@ -77,17 +95,20 @@ struct vg_fd {
 	__u32 mode; /* inode i_mode */
 	__u64 ino;
 	__u32 dev;
+	__u32 fmode; /* file f_mode (FMODE_CREATED: an open created the file) */
+	/* sockets only: the section of any other fd ends here */
 	__u16 family;
 	__u16 sotype;
 	__u16 proto;
 	__u16 lport;
 	__u16 rport;
 	__u16 state; /* sk_state */
+	__u32 pad;
 	__u8 laddr[16];
 	__u8 raddr[16];
-	__u32 flags; /* file f_flags */
-	__u32 pad;
 };
+
+#define VG_FD_FILE_SIZE 24
 
 #define VG_PROC_UPPER 1  /* executable lives in an overlayfs upper layer */
 #define VG_PROC_THREAD 2 /* fork: the child is a thread */

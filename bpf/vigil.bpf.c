@@ -37,7 +37,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define MAX_NAME 256u
 #define MAX_DEPTH 48
 #define MAX_ARGV 32
-#define HDR_SIZE sizeof(struct vg_hdr)
+#define HDR_SIZE VG_HDR_SIZE
 #define SEC_SIZE sizeof(struct vg_sec)
 
 #define S_IFMT 00170000
@@ -46,24 +46,32 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define AF_INET 2
 #define AF_INET6 10
 #define OVERLAYFS_SUPER_MAGIC 0x794c7630
+/* include/linux/fs.h: the open created the file (since 4.19; not in BTF) */
+#define FMODE_CREATED 0x100000
 
 /* Set by the receiver before load. */
 volatile const __u32 self_tgid = 0;
 volatile const __u32 cpus_per_ring = 1;
 volatile const __u32 capture_env = 1;
+/* The kernel has bpf_rdonly_cast (6.2) and bpf_get_current_task_btf (5.11):
+ * the fd lookup walks kernel structures with plain (fault-handled) loads
+ * instead of one bpf_probe_read_kernel call per field. */
+volatile const __u32 direct_reads = 0;
 
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+#define CAST(p, type) ((type *)bpf_rdonly_cast((void *)(p), bpf_core_type_id_kernel(type)))
+
+/* What the probe does for one syscall: on (VG_ON_*), which arguments it
+ * reads (VG_ARG_*), which fd the event is about, and how many raw
+ * arguments the receiver needs. One lookup decides everything, so a
+ * syscall that is switched off costs a few instructions. */
 struct spec {
 	__u8 kind[6];
 	__u8 fd_src;
-	__u8 pad;
+	__u8 nargs;
+	__u8 on;
+	__u8 pad[3];
 };
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, VG_MAX_SYSCALLS);
-	__type(key, __u32);
-	__type(value, __u32);
-} syscall_on SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -71,6 +79,17 @@ struct {
 	__type(key, __u32);
 	__type(value, struct spec);
 } syscall_spec SEC(".maps");
+
+/* Deferred closes (VG_ON_DEFER): fds 0-63 each process closed since its
+ * last record. Set with atomic adds and taken by subtracting what was
+ * read, so that both work on every kernel (XADD; fetch-or and xchg need
+ * 5.12). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, __u64);
+} closed_fds SEC(".maps");
 
 /* The slack past SCRATCH_SIZE lets writes at a masked offset below
  * SCRATCH_SIZE run their full length without the verifier seeing an overflow. */
@@ -332,16 +351,26 @@ static __always_inline __u32 sec_cgroups(struct scratch_buf *sb, __u32 off, stru
 	return off;
 }
 
-static __always_inline struct file *fd_file(struct task_struct *t, long fd)
+/* Address of the struct file of the current task's fd, 0 if none. */
+static __always_inline __u64 fd_file(long fd)
 {
 	if (fd < 0)
 		return 0;
-	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
-	unsigned int max = BPF_CORE_READ(fdt, max_fds);
-	if ((unsigned long)fd >= max)
-		return 0;
-	struct file **arr = BPF_CORE_READ(fdt, fd);
-	struct file *f = 0;
+	struct file **arr;
+	if (direct_reads) {
+		struct task_struct *t = bpf_get_current_task_btf();
+		struct fdtable *fdt = t->files->fdt;
+		if ((unsigned long)fd >= fdt->max_fds)
+			return 0;
+		arr = fdt->fd;
+	} else {
+		struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+		struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+		if ((unsigned long)fd >= BPF_CORE_READ(fdt, max_fds))
+			return 0;
+		arr = BPF_CORE_READ(fdt, fd);
+	}
+	__u64 f = 0;
 	bpf_probe_read_kernel(&f, sizeof(f), &arr[fd]);
 	return f;
 }
@@ -368,62 +397,70 @@ GLOBAL __u32 sec_unix_addr(struct scratch_buf *sb, __u32 off, __u32 type, __u64 
 }
 
 /* struct vg_fd for fd of the current task, plus its unix addresses or its
- * dentry name for sockets and anonymous inodes. */
+ * dentry name for sockets and anonymous inodes. A regular file's section
+ * stops before the socket fields. */
 GLOBAL __u32 sec_fd(struct scratch_buf *sb, __u32 off, __u32 arg, __s64 fd)
 {
 	if (!sb || !ROOM(off) || fd < 0)
 		return off;
 	__u8 *buf = sb->b;
-	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
-	struct file *f = fd_file(t, fd);
-	if (!f)
+	__u64 fa = fd_file(fd);
+	if (!fa)
 		return off;
 	off = BOUNDED(off, 0x7fff);
 	struct vg_fd *o = (void *)&buf[off + SEC_SIZE];
 	__builtin_memset(o, 0, sizeof(*o));
 	o->fd = fd;
-	struct inode *ino = BPF_CORE_READ(f, f_inode);
-	o->mode = BPF_CORE_READ(ino, i_mode);
-	o->ino = BPF_CORE_READ(ino, i_ino);
-	o->dev = BPF_CORE_READ(ino, i_sb, s_dev);
-	o->flags = BPF_CORE_READ(f, f_flags);
+	struct file *f = (void *)fa;
+	if (direct_reads) {
+		struct file *fp = CAST(fa, struct file);
+		struct inode *ino = fp->f_inode;
+		o->fmode = fp->f_mode;
+		o->mode = ino->i_mode;
+		o->ino = ino->i_ino;
+		o->dev = ino->i_sb->s_dev;
+	} else {
+		struct inode *ino = BPF_CORE_READ(f, f_inode);
+		o->fmode = BPF_CORE_READ(f, f_mode);
+		o->mode = BPF_CORE_READ(ino, i_mode);
+		o->ino = BPF_CORE_READ(ino, i_ino);
+		o->dev = BPF_CORE_READ(ino, i_sb, s_dev);
+	}
 	__u32 mode = o->mode;
-	struct sock *sk = 0;
-	if ((mode & S_IFMT) == S_IFSOCK) {
-		struct socket *so = BPF_CORE_READ(f, private_data);
-		sk = BPF_CORE_READ(so, sk);
-		if (sk) {
-			o->family = BPF_CORE_READ(sk, __sk_common.skc_family);
-			o->sotype = BPF_CORE_READ(sk, sk_type);
-			o->proto = BPF_CORE_READ(sk, sk_protocol);
-			o->state = BPF_CORE_READ(sk, __sk_common.skc_state);
-			o->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
-			o->rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
-			if (o->family == AF_INET) {
-				bpf_probe_read_kernel(o->laddr, 4, __builtin_preserve_access_index(&sk->__sk_common.skc_rcv_saddr));
-				bpf_probe_read_kernel(o->raddr, 4, __builtin_preserve_access_index(&sk->__sk_common.skc_daddr));
-			} else if (o->family == AF_INET6) {
-				bpf_probe_read_kernel(o->laddr, 16, __builtin_preserve_access_index(&sk->__sk_common.skc_v6_rcv_saddr));
-				bpf_probe_read_kernel(o->raddr, 16, __builtin_preserve_access_index(&sk->__sk_common.skc_v6_daddr));
-			}
+	if ((mode & S_IFMT) != S_IFSOCK) {
+		sec_hdr(buf, off, VG_FD_FILE_SIZE, TA(VG_SEC_FD, arg));
+		off += SEC_SIZE + VG_FD_FILE_SIZE;
+		if ((mode & S_IFMT) == 0) {
+			/* anonymous inode: its dentry says what it is */
+			off = sec_kernel_str(sb, off, TA(VG_SEC_DNAME, arg), addr_of(BPF_CORE_READ(f, f_path.dentry, d_name.name)));
+		}
+		return off;
+	}
+	struct socket *so = BPF_CORE_READ(f, private_data);
+	struct sock *sk = BPF_CORE_READ(so, sk);
+	if (sk) {
+		o->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+		o->sotype = BPF_CORE_READ(sk, sk_type);
+		o->proto = BPF_CORE_READ(sk, sk_protocol);
+		o->state = BPF_CORE_READ(sk, __sk_common.skc_state);
+		o->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+		o->rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+		if (o->family == AF_INET) {
+			bpf_probe_read_kernel(o->laddr, 4, __builtin_preserve_access_index(&sk->__sk_common.skc_rcv_saddr));
+			bpf_probe_read_kernel(o->raddr, 4, __builtin_preserve_access_index(&sk->__sk_common.skc_daddr));
+		} else if (o->family == AF_INET6) {
+			bpf_probe_read_kernel(o->laddr, 16, __builtin_preserve_access_index(&sk->__sk_common.skc_v6_rcv_saddr));
+			bpf_probe_read_kernel(o->raddr, 16, __builtin_preserve_access_index(&sk->__sk_common.skc_v6_daddr));
 		}
 	}
 	sec_hdr(buf, off, sizeof(struct vg_fd), TA(VG_SEC_FD, arg));
 	off += SEC_SIZE + sizeof(struct vg_fd);
-	if (sk) {
-		__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
-		if (family == AF_UNIX) {
-			struct unix_sock *u = (void *)sk;
-			off = sec_unix_addr(sb, off, VG_SEC_UNIX_LOCAL, addr_of(u));
-			struct sock *peer = BPF_CORE_READ(u, peer);
-			if (peer)
-				off = sec_unix_addr(sb, off, VG_SEC_UNIX_PEER, addr_of(peer));
-		}
-		return off;
-	}
-	if ((mode & S_IFMT) == 0) {
-		/* anonymous inode: its dentry says what it is */
-		off = sec_kernel_str(sb, off, TA(VG_SEC_DNAME, arg), addr_of(BPF_CORE_READ(f, f_path.dentry, d_name.name)));
+	if (sk && o->family == AF_UNIX) {
+		struct unix_sock *u = (void *)sk;
+		off = sec_unix_addr(sb, off, VG_SEC_UNIX_LOCAL, addr_of(u));
+		struct sock *peer = BPF_CORE_READ(u, peer);
+		if (peer)
+			off = sec_unix_addr(sb, off, VG_SEC_UNIX_PEER, addr_of(peer));
 	}
 	return off;
 }
@@ -533,16 +570,17 @@ GLOBAL __u32 sec_user_argv(struct scratch_buf *sb, __u32 off, __u32 ta, __u64 up
 	return pos;
 }
 
-static __always_inline struct vg_hdr *begin(struct scratch_buf *sb, __u16 kind, __u32 cpu)
+static __always_inline struct vg_hdr *begin(struct scratch_buf *sb, __u16 kind, __u32 cpu, __u64 id)
 {
 	struct vg_hdr *h = (void *)sb->b;
-	__u64 id = bpf_get_current_pid_tgid();
 	h->ts = bpf_ktime_get_boot_ns();
+	h->ret = 0;
 	h->tgid = id >> 32;
 	h->tid = (__u32)id;
 	h->kind = kind;
 	h->cpu = cpu;
-	h->ret = 0;
+	h->nargs = 0;
+	h->pad = 0;
 	return h;
 }
 
@@ -553,41 +591,89 @@ static __always_inline void finish(struct scratch_buf *sb, __u32 off, __u32 cpu)
 	emit(sb->b, off, cpu);
 }
 
+/* Records a successful close of fd < 64 in the process's bitmap instead of
+ * writing it; false when the map is full (the close is written then). */
+static __always_inline bool defer_close(__u32 tgid, __u64 fd)
+{
+	__u64 bit = 1ULL << (fd & 63);
+	__u64 *v = bpf_map_lookup_elem(&closed_fds, &tgid);
+	if (!v) {
+		if (bpf_map_update_elem(&closed_fds, &tgid, &bit, BPF_NOEXIST) == 0)
+			return true;
+		/* another thread of the process created the entry */
+		v = bpf_map_lookup_elem(&closed_fds, &tgid);
+		if (!v)
+			return false;
+	}
+	/* already pending: the fd was reopened by a syscall the receiver does
+	 * not track and closed again; the receiver forgets it once */
+	if (!(*v & bit))
+		__sync_fetch_and_add(v, bit);
+	return true;
+}
+
+/* Moves the process's deferred closes into the record being built. */
+static __always_inline __u32 sec_closed(struct scratch_buf *sb, __u32 off, __u32 tgid)
+{
+	__u64 *v = bpf_map_lookup_elem(&closed_fds, &tgid);
+	if (!v)
+		return off;
+	__u64 bits = *v;
+	if (!bits || !ROOM(off))
+		return off;
+	/* subtract what was read: bits set meanwhile stay for the next record */
+	__sync_fetch_and_add(v, -bits);
+	off = BOUNDED(off, 0x7fff);
+	__u8 *buf = sb->b;
+	sec_hdr(buf, off, 8, TA(VG_SEC_CLOSED, 0));
+	__builtin_memcpy(&buf[off + SEC_SIZE], &bits, 8);
+	return off + SEC_SIZE + 8;
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	if ((id >> 32) == self_tgid)
-		return 0;
-	long nr = regs->orig_ax;
-	if (nr < 0 || nr >= VG_MAX_SYSCALLS)
+	/* Every syscall of every process passes here: the switched-off ones
+	 * leave after one array lookup, before any helper call. */
+	__u64 nr = regs->orig_ax;
+	if (nr >= VG_MAX_SYSCALLS)
 		return 0;
 	__u32 key = nr;
-	__u32 *on = bpf_map_lookup_elem(&syscall_on, &key);
-	if (!on || !*on)
-		return 0;
 	struct spec *sp = bpf_map_lookup_elem(&syscall_spec, &key);
-	if (!sp)
+	if (!sp || sp->on == VG_ON_OFF)
 		return 0;
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tgid = id >> 32;
+	if (tgid == self_tgid)
+		return 0;
+	if (sp->on == VG_ON_DEFER) {
+		/* close for the fd table only: a failed close changed nothing */
+		if (ret != 0)
+			return 0;
+		if (regs->di < 64 && defer_close(tgid, regs->di))
+			return 0;
+	}
 	__u32 cpu = bpf_get_smp_processor_id();
 	struct scratch_buf *sb = get_scratch(cpu);
 	if (!sb)
 		return 0;
-	struct vg_hdr *h = begin(sb, key, cpu);
+	struct vg_hdr *h = begin(sb, key, cpu, id);
 	h->ret = ret;
-	h->args[0] = regs->di;
-	h->args[1] = regs->si;
-	h->args[2] = regs->dx;
-	h->args[3] = regs->r10;
-	h->args[4] = regs->r8;
-	h->args[5] = regs->r9;
-	__u32 off = HDR_SIZE;
+	__u64 args[VG_MAX_ARGS] = {regs->di, regs->si, regs->dx, regs->r10, regs->r8, regs->r9};
+	__builtin_memcpy(h->args, args, sizeof(args));
+	__u32 nargs = sp->nargs;
+	if (nargs > VG_MAX_ARGS)
+		nargs = VG_MAX_ARGS;
+	h->nargs = nargs;
+	__u32 off = HDR_SIZE + nargs * 8;
 
 #pragma clang loop unroll(disable)
 	for (int i = 0; i < 6; i++) {
 		__u8 kind = sp->kind[i];
 		if (kind == VG_ARG_NONE)
 			continue;
+		/* only arguments below nargs are read here: the sections being
+		 * written start after those */
 		__u64 uptr = h->args[i];
 		__u64 next = i < 5 ? h->args[i + 1] : 0;
 		if (kind == VG_ARG_STR) {
@@ -618,6 +704,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	} else if (fs >= 1 && fs <= 6) {
 		off = sec_fd(sb, off, fs - 1, (int)h->args[(fs - 1) & 7]);
 	}
+	off = sec_closed(sb, off, tgid);
 	finish(sb, off, cpu);
 	return 0;
 }
@@ -629,14 +716,19 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 	__u32 pid = BPF_CORE_READ(child, pid);
 	if (tgid != pid || tgid == self_tgid)
 		return 0; /* a new thread: the process table does not change */
+	/* a new process: nothing deferred under its pid is its own */
+	bpf_map_delete_elem(&closed_fds, &tgid);
 	__u32 cpu = bpf_get_smp_processor_id();
 	struct scratch_buf *sb = get_scratch(cpu);
 	if (!sb)
 		return 0;
-	begin(sb, VG_KIND_FORK, cpu);
+	__u64 id = bpf_get_current_pid_tgid();
+	begin(sb, VG_KIND_FORK, cpu, id);
 	__u32 off = HDR_SIZE;
 	off = sec_proc(sb, off, addr_of(child));
 	off = sec_cgroups(sb, off, child);
+	/* the child copies the parent's fd table as it is now */
+	off = sec_closed(sb, off, id >> 32);
 	finish(sb, off, cpu);
 	return 0;
 }
@@ -651,7 +743,7 @@ int BPF_PROG(sched_process_exec, struct task_struct *t, pid_t old_pid, struct li
 	struct scratch_buf *sb = get_scratch(cpu);
 	if (!sb)
 		return 0;
-	begin(sb, VG_KIND_EXEC, cpu);
+	begin(sb, VG_KIND_EXEC, cpu, bpf_get_current_pid_tgid());
 	__u32 off = HDR_SIZE;
 	off = sec_proc(sb, off, addr_of(t));
 	struct mm_struct *mm = BPF_CORE_READ(t, mm);
@@ -676,11 +768,14 @@ int BPF_PROG(sched_process_exit, struct task_struct *t)
 	/* Only the last thread of a process ends it. */
 	if (BPF_CORE_READ(t, signal, live.counter) != 0)
 		return 0;
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tgid = id >> 32;
+	bpf_map_delete_elem(&closed_fds, &tgid);
 	__u32 cpu = bpf_get_smp_processor_id();
 	struct scratch_buf *sb = get_scratch(cpu);
 	if (!sb)
 		return 0;
-	begin(sb, VG_KIND_EXIT, cpu);
+	begin(sb, VG_KIND_EXIT, cpu, id);
 	finish(sb, HDR_SIZE, cpu);
 	return 0;
 }
@@ -697,7 +792,7 @@ int BPF_PROG(cgroup_attach_task, struct cgroup *dst, const char *path, struct ta
 	struct scratch_buf *sb = get_scratch(cpu);
 	if (!sb)
 		return 0;
-	struct vg_hdr *h = begin(sb, VG_KIND_CGROUP, cpu);
+	struct vg_hdr *h = begin(sb, VG_KIND_CGROUP, cpu, 0);
 	h->tgid = tgid;
 	h->tid = BPF_CORE_READ(t, pid);
 	__u32 off = HDR_SIZE;

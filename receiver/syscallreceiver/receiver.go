@@ -39,6 +39,10 @@ var registry = syscallset.Default
 // before it is handled.
 var tap func(raw []byte)
 
+// probeReads, set by tests, loads the probe as on kernels without direct
+// kernel loads (bpf_probe_read_kernel for every field).
+var probeReads bool
+
 type syscallReceiver struct {
 	cfg  *Config
 	set  receiver.Settings
@@ -91,6 +95,26 @@ func (r *syscallReceiver) selection(published []string, havePublished bool) (emi
 	return emit, capture
 }
 
+// mode is how the probe captures syscall nr. A close that no rule asks
+// for only keeps the fd table: the probe defers it (bpf/event.h
+// VG_ON_DEFER), which spares a ring write per close.
+func mode(nr int, emit, capture []bool) probe.Mode {
+	switch {
+	case !capture[nr]:
+		return probe.Off
+	case !emit[nr] && nr == closeNR:
+		return probe.Defer
+	}
+	return probe.Capture
+}
+
+var closeNR = func() int {
+	if s, ok := syscalls.Lookup("close"); ok {
+		return s.NR
+	}
+	return -1
+}()
+
 func names(sel []bool) []string {
 	var out []string
 	for nr, on := range sel {
@@ -129,6 +153,7 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 		CPUsPerRing: r.cfg.CPUsPerRing,
 		RingBytes:   r.cfg.RingBufferSize,
 		CaptureEnv:  r.cfg.CaptureEnv,
+		ProbeReads:  probeReads,
 	})
 	if err != nil {
 		tb.Shutdown()
@@ -140,7 +165,7 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 		return fmt.Errorf("syscall receiver: %w", err)
 	}
 	for _, s := range syscalls.All() {
-		if err := p.SetSpec(s.NR, probe.Spec{Kind: s.Kinds, FDSrc: s.FDSrc}); err != nil {
+		if err := p.SetSpec(s.NR, probe.Spec{Kind: s.Kinds, FDSrc: s.FDSrc, NArgs: s.NArgs}); err != nil {
 			return fail(fmt.Errorf("installing the spec of %s: %w", s.Name, err))
 		}
 	}
@@ -151,9 +176,9 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 		published, have = registry.Current()
 	}
 	emit, capture := r.selection(published, have)
-	for nr, on := range capture {
-		if on {
-			if err := p.SetEnabled(nr, true); err != nil {
+	for nr := range capture {
+		if m := mode(nr, emit, capture); m != probe.Off {
+			if err := p.SetMode(nr, m); err != nil {
 				return fail(fmt.Errorf("enabling syscall %d: %w", nr, err))
 			}
 		}
@@ -208,7 +233,7 @@ func (r *syscallReceiver) republished(union []string) {
 	}
 	for nr := range capture {
 		if syscalls.ByNumber(nr) != nil {
-			_ = p.SetEnabled(nr, capture[nr])
+			_ = p.SetMode(nr, mode(nr, emit, capture))
 		}
 	}
 	select {

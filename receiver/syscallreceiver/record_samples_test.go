@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/event"
 )
 
 // TestRecordSamples refreshes the raw kernel records that the decoding
@@ -64,12 +66,16 @@ func TestRecordSamples(t *testing.T) {
 		pid := uint32(cmd.Process.Pid)
 		var out []byte
 		n := 0
+		var r event.Record
+		var k event.Proc
 		for _, raw := range raws {
-			tgid := binary.LittleEndian.Uint32(raw[64:])
-			kind := binary.LittleEndian.Uint16(raw[72:])
+			if event.Decode(raw, &r) != nil {
+				continue
+			}
 			// the fork record is the parent's; its proc section names the child
-			forkOf := kind == 1000 && len(raw) > 84 && binary.LittleEndian.Uint32(raw[84:]) == pid
-			if tgid != pid && !forkOf {
+			s, ok := r.Find(event.SecProc, -1)
+			forkOf := r.Kind == event.KindFork && ok && event.ParseProc(s.Data, &k) && k.PID == pid
+			if r.TGID != pid && !forkOf {
 				continue
 			}
 			out = binary.LittleEndian.AppendUint32(out, uint32(len(raw)))

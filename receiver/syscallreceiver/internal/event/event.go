@@ -34,6 +34,9 @@ const (
 	SecUnixPeer  = 13
 	SecDName     = 14
 	SecOpenHow   = 15
+	// SecClosed is a u64 bitmap of fds 0-63 the process closed since its
+	// previous record (closes the probe defers instead of writing them).
+	SecClosed = 17
 )
 
 // Cgroup hierarchies (VG_CG_*), the arg of a SecCgroup section.
@@ -49,24 +52,31 @@ const (
 const FDRet = 7
 
 const (
-	hdrSize  = 80
-	secSize  = 4
-	fdSize   = 72
-	procSize = 128
+	hdrSize = 32 // then Header.NArgs raw arguments of 8 bytes
+	maxArgs = 6
+	secSize = 4
+	// fdFileSize is the part of struct vg_fd every fd has; fdSize the
+	// whole struct, sent for sockets.
+	fdFileSize = 24
+	fdSize     = 72
+	procSize   = 128
 	// MaxSections bounds the sections decoded from one record.
 	MaxSections = 24
 )
 
 // Header is the fixed part of every record.
 type Header struct {
-	TS   uint64 // boot-time ns
-	Ret  int64
-	Args [6]uint64
-	TGID uint32
-	TID  uint32
-	Kind uint16
-	CPU  uint16
-	Len  uint32
+	TS  uint64 // boot-time ns
+	Ret int64
+	// Args holds the raw arguments the probe sent (NArgs of them, as many
+	// as the receiver's syscall table uses); the rest are zero.
+	Args  [maxArgs]uint64
+	NArgs uint8
+	TGID  uint32
+	TID   uint32
+	Kind  uint16
+	CPU   uint16
+	Len   uint32
 }
 
 // Section is one typed payload.
@@ -95,19 +105,27 @@ func Decode(raw []byte, r *Record) error {
 	h := &r.Header
 	h.TS = le.Uint64(raw[0:])
 	h.Ret = int64(le.Uint64(raw[8:]))
-	for i := range h.Args {
-		h.Args[i] = le.Uint64(raw[16+8*i:])
+	h.TGID = le.Uint32(raw[16:])
+	h.TID = le.Uint32(raw[20:])
+	h.Kind = le.Uint16(raw[24:])
+	h.CPU = le.Uint16(raw[26:])
+	h.Len = uint32(le.Uint16(raw[28:]))
+	h.NArgs = raw[30]
+	if h.NArgs > maxArgs {
+		return fmt.Errorf("%w: %d arguments, at most %d", ErrShort, h.NArgs, maxArgs)
 	}
-	h.TGID = le.Uint32(raw[64:])
-	h.TID = le.Uint32(raw[68:])
-	h.Kind = le.Uint16(raw[72:])
-	h.CPU = le.Uint16(raw[74:])
-	h.Len = le.Uint32(raw[76:])
-	if int(h.Len) > len(raw) || h.Len < hdrSize {
-		return fmt.Errorf("%w: header says %d bytes, sample has %d", ErrShort, h.Len, len(raw))
+	start := hdrSize + 8*int(h.NArgs)
+	if int(h.Len) > len(raw) || int(h.Len) < start {
+		return fmt.Errorf("%w: header says %d bytes with %d arguments, sample has %d", ErrShort, h.Len, h.NArgs, len(raw))
+	}
+	for i := range h.Args {
+		h.Args[i] = 0
+		if i < int(h.NArgs) {
+			h.Args[i] = le.Uint64(raw[hdrSize+8*i:])
+		}
 	}
 	r.Sections = r.secBuf[:0]
-	b := raw[hdrSize:h.Len]
+	b := raw[start:h.Len]
 	for len(b) > 0 {
 		if len(b) < secSize {
 			return fmt.Errorf("%w: %d stray bytes after the sections", ErrShort, len(b))
@@ -136,10 +154,12 @@ func (r *Record) Find(t uint8, arg int) (Section, bool) {
 
 // FD is the kernel's view of one file descriptor (struct vg_fd).
 type FD struct {
-	FD     int32
-	Mode   uint32
-	Ino    uint64
-	Dev    uint32
+	FD   int32
+	Mode uint32
+	Ino  uint64
+	Dev  uint32
+	// FMode is the open file's f_mode (FModeCreated).
+	FMode  uint32
 	Family uint16
 	SoType uint16
 	Proto  uint16
@@ -148,12 +168,15 @@ type FD struct {
 	State  uint16
 	LAddr  [16]byte
 	RAddr  [16]byte
-	Flags  uint32
 }
 
-// ParseFD decodes a SecFD payload.
+// FModeCreated is FMODE_CREATED in FD.FMode: the open created the file.
+const FModeCreated = 0x100000
+
+// ParseFD decodes a SecFD payload: the file part, and the socket part when
+// the payload carries it (zero otherwise).
 func ParseFD(b []byte, fd *FD) bool {
-	if len(b) < fdSize {
+	if len(b) < fdFileSize {
 		return false
 	}
 	le := binary.LittleEndian
@@ -161,15 +184,20 @@ func ParseFD(b []byte, fd *FD) bool {
 	fd.Mode = le.Uint32(b[4:])
 	fd.Ino = le.Uint64(b[8:])
 	fd.Dev = le.Uint32(b[16:])
-	fd.Family = le.Uint16(b[20:])
-	fd.SoType = le.Uint16(b[22:])
-	fd.Proto = le.Uint16(b[24:])
-	fd.LPort = le.Uint16(b[26:])
-	fd.RPort = le.Uint16(b[28:])
-	fd.State = le.Uint16(b[30:])
-	copy(fd.LAddr[:], b[32:48])
-	copy(fd.RAddr[:], b[48:64])
-	fd.Flags = le.Uint32(b[64:])
+	fd.FMode = le.Uint32(b[20:])
+	if len(b) < fdSize {
+		fd.Family, fd.SoType, fd.Proto, fd.LPort, fd.RPort, fd.State = 0, 0, 0, 0, 0, 0
+		fd.LAddr, fd.RAddr = [16]byte{}, [16]byte{}
+		return true
+	}
+	fd.Family = le.Uint16(b[24:])
+	fd.SoType = le.Uint16(b[26:])
+	fd.Proto = le.Uint16(b[28:])
+	fd.LPort = le.Uint16(b[30:])
+	fd.RPort = le.Uint16(b[32:])
+	fd.State = le.Uint16(b[34:])
+	copy(fd.LAddr[:], b[40:56])
+	copy(fd.RAddr[:], b[56:72])
 	return true
 }
 

@@ -4,6 +4,8 @@ package logbuild
 
 import (
 	"bytes"
+	"encoding/binary"
+	mathbits "math/bits"
 	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -99,6 +101,15 @@ func (b *Builder) Handle(raw []byte, observed pcommon.Timestamp) error {
 	if err := event.Decode(raw, r); err != nil {
 		b.Malformed++
 		return err
+	}
+	if s, ok := r.Find(event.SecClosed, -1); ok && len(s.Data) >= 8 {
+		// closes the probe deferred to this record (the process's first
+		// since): they happened before it
+		if p := b.Table.Peek(int64(r.TGID)); p != nil {
+			for bits := binary.LittleEndian.Uint64(s.Data); bits != 0; bits &= bits - 1 {
+				delete(p.FDs, int32(mathbits.TrailingZeros64(bits)))
+			}
+		}
 	}
 	switch r.Kind {
 	case event.KindFork:

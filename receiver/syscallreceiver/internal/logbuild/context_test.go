@@ -32,21 +32,22 @@ func (r *rawRecord) section(typ, arg uint8, data []byte) *rawRecord {
 }
 
 func (r *rawRecord) bytes() []byte {
-	b := make([]byte, 80)
+	b := make([]byte, 32)
 	le := binary.LittleEndian
 	le.PutUint64(b[0:], r.bootNs)
 	le.PutUint64(b[8:], uint64(r.ret))
-	for i, a := range r.args {
-		le.PutUint64(b[16+8*i:], a)
+	le.PutUint32(b[16:], r.tgid)
+	le.PutUint32(b[20:], r.tid)
+	le.PutUint16(b[24:], r.kind)
+	le.PutUint16(b[26:], r.cpu)
+	b[30] = 6
+	for _, a := range r.args {
+		b = le.AppendUint64(b, a)
 	}
-	le.PutUint32(b[64:], r.tgid)
-	le.PutUint32(b[68:], r.tid)
-	le.PutUint16(b[72:], r.kind)
-	le.PutUint16(b[74:], r.cpu)
 	for _, s := range r.sections {
 		b = append(b, s...)
 	}
-	le.PutUint32(b[76:], uint32(len(b)))
+	le.PutUint16(b[28:], uint16(len(b)))
 	return b
 }
 
@@ -55,7 +56,7 @@ func (r *rawRecord) bytes() []byte {
 func openat(tgid uint32, path string, fd int64) []byte {
 	r := &rawRecord{kind: 257, tgid: tgid, tid: tgid, ret: fd, args: [6]uint64{uint64(0xffffffffffffff9c), 0, 0}}
 	r.section(event.SecStr, 1, append([]byte(path), 0)[:len(path)])
-	k := make([]byte, 72)
+	k := make([]byte, 24)
 	binary.LittleEndian.PutUint32(k[0:], uint32(fd))
 	binary.LittleEndian.PutUint32(k[4:], 0o100644)
 	binary.LittleEndian.PutUint64(k[8:], 1234)

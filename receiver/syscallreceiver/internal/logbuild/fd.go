@@ -208,11 +208,14 @@ func (b *Builder) putOpenFD(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Pr
 	if flags&unix.O_DIRECTORY != 0 {
 		typ = "directory"
 	}
+	created := false
 	if k, dname, ok := b.kernelFD(sc, r); ok && r.Ret >= 0 {
 		typ = fdType(k, dname)
 		a.PutInt(fields.KeyFDDev.Name, int64(k.Dev))
 		a.PutInt(fields.KeyFDIno.Name, int64(k.Ino))
+		created = k.FMode&event.FModeCreated != 0
 	}
+	a.PutBool(fields.KeyOpenCreated.Name, created)
 	a.PutStr(fields.KeyFDType.Name, typ)
 	if sc.Name == "open_by_handle_at" {
 		if f := b.fdEntry(p, int32(r.Ret)); f != nil && f.Path != "" {

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 
 	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/asm"
 	"github.com/cilium/ebpf/btf"
 	"github.com/cilium/ebpf/features"
 	"github.com/cilium/ebpf/link"
@@ -26,7 +28,22 @@ const Supported = true
 type Spec struct {
 	Kind  [6]uint8
 	FDSrc uint8
+	// NArgs raw arguments are sent with each record (the receiver's table
+	// says how many it reads).
+	NArgs uint8
 }
+
+// Mode is how a syscall is captured (bpf/event.h VG_ON_*).
+type Mode uint8
+
+const (
+	Off     Mode = 0
+	Capture Mode = 1
+	// Defer applies to close captured only for the fd table: successful
+	// closes of fds below 64 are not written but travel as a bitmap with
+	// the process's next record.
+	Defer Mode = 2
+)
 
 // Options are fixed when the probe is loaded.
 type Options struct {
@@ -38,6 +55,10 @@ type Options struct {
 	RingBytes int
 	// CaptureEnv reads the environment at exec.
 	CaptureEnv bool
+	// ProbeReads makes the probe read every kernel field with
+	// bpf_probe_read_kernel, as on kernels older than 6.2, even where it
+	// could load them directly (tests use it to cover that path).
+	ProbeReads bool
 }
 
 // Probe is the loaded and attached eBPF program set.
@@ -47,6 +68,12 @@ type Probe struct {
 	rings   []*ebpf.Map
 	Readers []*ringbuf.Reader
 	ncpu    int
+	// DirectReads reports that the probe loads kernel fields directly
+	// (Linux 6.2+) rather than with bpf_probe_read_kernel.
+	DirectReads bool
+
+	mu    sync.Mutex
+	specs [MaxSyscalls]vigilSpec
 }
 
 // Load checks the kernel's features, loads the probe, creates the ring
@@ -75,15 +102,17 @@ func Load(opts Options) (*Probe, error) {
 	if opts.CaptureEnv {
 		env = 1
 	}
+	direct := !opts.ProbeReads && haveDirectReads()
 	for name, v := range map[string]uint32{
 		vigilVarSelfTgid: opts.SelfTGID, vigilVarCpusPerRing: uint32(opts.CPUsPerRing), vigilVarCaptureEnv: env,
+		vigilVarDirectReads: b2u(direct),
 	} {
 		if err := spec.Variables[name].Set(v); err != nil {
 			return nil, fmt.Errorf("setting %s: %w", name, err)
 		}
 	}
 
-	p := &Probe{ncpu: ncpu}
+	p := &Probe{ncpu: ncpu, DirectReads: direct}
 	if err := spec.LoadAndAssign(&p.objs, nil); err != nil {
 		return nil, explainLoadError(err)
 	}
@@ -123,19 +152,28 @@ func (p *Probe) Attach() error {
 	return nil
 }
 
-// SetSpec installs what the probe reads for syscall nr.
+// SetSpec installs what the probe reads for syscall nr (its mode is kept).
 func (p *Probe) SetSpec(nr int, s Spec) error {
-	v := vigilSpec{Kind: s.Kind, FdSrc: s.FDSrc}
-	return p.objs.SyscallSpec.Put(uint32(nr), v)
+	if nr < 0 || nr >= MaxSyscalls {
+		return fmt.Errorf("syscall number %d out of range", nr)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	v := &p.specs[nr]
+	v.Kind, v.FdSrc, v.Nargs = s.Kind, s.FDSrc, s.NArgs
+	return p.objs.SyscallSpec.Put(uint32(nr), *v)
 }
 
-// SetEnabled turns capture of syscall nr on or off; safe while attached.
-func (p *Probe) SetEnabled(nr int, on bool) error {
-	v := uint32(0)
-	if on {
-		v = 1
+// SetMode sets how syscall nr is captured; safe while attached.
+func (p *Probe) SetMode(nr int, m Mode) error {
+	if nr < 0 || nr >= MaxSyscalls {
+		return fmt.Errorf("syscall number %d out of range", nr)
 	}
-	return p.objs.SyscallOn.Put(uint32(nr), v)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	v := &p.specs[nr]
+	v.On = uint8(m)
+	return p.objs.SyscallSpec.Put(uint32(nr), *v)
 }
 
 // Drops returns the failed ring-buffer writes of each CPU.
@@ -168,6 +206,30 @@ func (p *Probe) Close() error {
 	errs = append(errs, p.objs.Close())
 	p.objs = vigilObjects{}
 	return errors.Join(errs...)
+}
+
+func b2u(b bool) uint32 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// haveDirectReads reports whether the kernel has what the probe's direct
+// loads need: bpf_get_current_task_btf (5.11) and the bpf_rdonly_cast
+// kfunc (6.2). Without them the probe uses bpf_probe_read_kernel.
+func haveDirectReads() bool {
+	// Tracing programs cannot be feature-probed; the helper came to kprobes
+	// and tracing programs in the same release (5.11)
+	if features.HaveProgramHelper(ebpf.Kprobe, asm.FnGetCurrentTaskBtf) != nil {
+		return false
+	}
+	spec, err := btf.LoadKernelSpec()
+	if err != nil {
+		return false
+	}
+	var fn *btf.Func
+	return spec.TypeByName("bpf_rdonly_cast", &fn) == nil
 }
 
 func checkKernel() error {

@@ -20,17 +20,28 @@ const Supported = false
 type Spec struct {
 	Kind  [6]uint8
 	FDSrc uint8
+	NArgs uint8
 }
+
+type Mode uint8
+
+const (
+	Off     Mode = 0
+	Capture Mode = 1
+	Defer   Mode = 2
+)
 
 type Options struct {
 	SelfTGID    uint32
 	CPUsPerRing int
 	RingBytes   int
 	CaptureEnv  bool
+	ProbeReads  bool
 }
 
 type Probe struct {
-	Readers []*ringbuf.Reader
+	Readers     []*ringbuf.Reader
+	DirectReads bool
 }
 
 func Load(Options) (*Probe, error) {
@@ -39,7 +50,7 @@ func Load(Options) (*Probe, error) {
 
 func (p *Probe) Attach() error                        { return errors.ErrUnsupported }
 func (p *Probe) SetSpec(int, Spec) error              { return errors.ErrUnsupported }
-func (p *Probe) SetEnabled(int, bool) error           { return errors.ErrUnsupported }
+func (p *Probe) SetMode(int, Mode) error              { return errors.ErrUnsupported }
 func (p *Probe) Drops(out []uint64) ([]uint64, error) { return out, errors.ErrUnsupported }
 func (p *Probe) NumCPU() int                          { return 0 }
 func (p *Probe) Close() error                         { return nil }

@@ -22,17 +22,19 @@ type vigilSpec struct {
 	_     structs.HostLayout
 	Kind  [6]uint8
 	FdSrc uint8
-	Pad   uint8
+	Nargs uint8
+	On    uint8
+	Pad   [3]uint8
 }
 
 // Names of all BPF objects in the ELF.
 //
 // Used for safe lookups in a Collection or CollectionSpec.
 const (
+	vigilMapClosedFds         = "closed_fds"
 	vigilMapDrops             = "drops"
 	vigilMapRings             = "rings"
 	vigilMapScratch           = "scratch"
-	vigilMapSyscallOn         = "syscall_on"
 	vigilMapSyscallSpec       = "syscall_spec"
 	vigilProgCgroupAttachTask = "cgroup_attach_task"
 	vigilProgSchedProcessExec = "sched_process_exec"
@@ -41,6 +43,7 @@ const (
 	vigilProgSysExit          = "sys_exit"
 	vigilVarCaptureEnv        = "capture_env"
 	vigilVarCpusPerRing       = "cpus_per_ring"
+	vigilVarDirectReads       = "direct_reads"
 	vigilVarSelfTgid          = "self_tgid"
 )
 
@@ -97,10 +100,10 @@ type vigilProgramSpecs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type vigilMapSpecs struct {
+	ClosedFds   *ebpf.MapSpec `ebpf:"closed_fds"`
 	Drops       *ebpf.MapSpec `ebpf:"drops"`
 	Rings       *ebpf.MapSpec `ebpf:"rings"`
 	Scratch     *ebpf.MapSpec `ebpf:"scratch"`
-	SyscallOn   *ebpf.MapSpec `ebpf:"syscall_on"`
 	SyscallSpec *ebpf.MapSpec `ebpf:"syscall_spec"`
 }
 
@@ -110,6 +113,7 @@ type vigilMapSpecs struct {
 type vigilVariableSpecs struct {
 	CaptureEnv  *ebpf.VariableSpec `ebpf:"capture_env"`
 	CpusPerRing *ebpf.VariableSpec `ebpf:"cpus_per_ring"`
+	DirectReads *ebpf.VariableSpec `ebpf:"direct_reads"`
 	SelfTgid    *ebpf.VariableSpec `ebpf:"self_tgid"`
 }
 
@@ -133,19 +137,19 @@ func (o *vigilObjects) Close() error {
 //
 // It can be passed to loadVigilObjects or ebpf.CollectionSpec.LoadAndAssign.
 type vigilMaps struct {
+	ClosedFds   *ebpf.Map `ebpf:"closed_fds"`
 	Drops       *ebpf.Map `ebpf:"drops"`
 	Rings       *ebpf.Map `ebpf:"rings"`
 	Scratch     *ebpf.Map `ebpf:"scratch"`
-	SyscallOn   *ebpf.Map `ebpf:"syscall_on"`
 	SyscallSpec *ebpf.Map `ebpf:"syscall_spec"`
 }
 
 func (m *vigilMaps) Close() error {
 	return _VigilClose(
+		m.ClosedFds,
 		m.Drops,
 		m.Rings,
 		m.Scratch,
-		m.SyscallOn,
 		m.SyscallSpec,
 	)
 }
@@ -156,6 +160,7 @@ func (m *vigilMaps) Close() error {
 type vigilVariables struct {
 	CaptureEnv  *ebpf.Variable `ebpf:"capture_env"`
 	CpusPerRing *ebpf.Variable `ebpf:"cpus_per_ring"`
+	DirectReads *ebpf.Variable `ebpf:"direct_reads"`
 	SelfTgid    *ebpf.Variable `ebpf:"self_tgid"`
 }
 

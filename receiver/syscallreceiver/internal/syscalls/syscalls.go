@@ -105,6 +105,10 @@ type Syscall struct {
 	// RawFlags and RawMode report that a parameter writes the raw open
 	// flags (vigil.evt.rawarg.flags) or mode (vigil.evt.rawarg.mode).
 	RawFlags, RawMode bool
+	// NArgs is how many raw arguments the receiver reads (one past the
+	// highest index any parameter, probe read or fd source names); the
+	// probe sends only those.
+	NArgs uint8
 }
 
 var (
@@ -131,6 +135,7 @@ func init() {
 				s.RawMode = s.RawMode || pr.RawKey == fields.KeyOpenMode.Name
 			}
 		}
+		s.NArgs = nargs(s)
 		byName[s.Name] = s
 		byNR[s.NR] = s
 		if s.NR > max {
@@ -141,6 +146,36 @@ func init() {
 	for nr, s := range byNR {
 		ByNR[nr] = s
 	}
+}
+
+func nargs(s *Syscall) uint8 {
+	n := 0
+	use := func(i int) {
+		if i >= 0 && i+1 > n {
+			n = i + 1
+		}
+	}
+	for _, p := range s.Params {
+		if p.R != RProcField {
+			use(int(p.Arg))
+		}
+		if p.R == RPath {
+			use(int(p.Aux)) // the dirfd a relative path is resolved against
+		}
+	}
+	for i, k := range s.Kinds {
+		switch k {
+		case ArgNone:
+		case ArgSockaddr, ArgSockaddrOut:
+			use(i + 1) // the length
+		default:
+			use(i)
+		}
+	}
+	if s.FDSrc >= 1 && s.FDSrc <= 6 {
+		use(int(s.FDSrc) - 1)
+	}
+	return uint8(n)
 }
 
 // Lookup finds a syscall by name.
