@@ -61,6 +61,37 @@ func TestCoversUpstreamRules(t *testing.T) {
 	}
 }
 
+// Every syscall Vigil's own default rules name is supported (a name the
+// table lacks would be silently never captured).
+func TestCoversDefaultRules(t *testing.T) {
+	_, file, _, _ := runtime.Caller(0)
+	dir := filepath.Join(filepath.Dir(file), "..", "..", "..", "..", "rules", "default")
+	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("default rules in %s: %v", dir, err)
+	}
+	// evt.type = x, evt.type in (x, y), evt.type != x: the names that can match
+	re := regexp.MustCompile(`evt\.type\s*(?:=|!=|in)\s*(\([^)]*\)|[a-z0-9_]+)`)
+	n := 0
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			for _, name := range strings.FieldsFunc(strings.Trim(m[1], "()"), func(r rune) bool { return r == ',' || r == ' ' || r == '\n' }) {
+				n++
+				if _, ok := Lookup(name); !ok {
+					t.Errorf("%s names %s, which the table lacks", filepath.Base(f), name)
+				}
+			}
+		}
+	}
+	if n < 10 {
+		t.Errorf("read only %d syscall names from the default rules", n)
+	}
+}
+
 func TestRender(t *testing.T) {
 	if got := string(AppendOpenFlags(nil, 0o2000000|0o100|0o1|0o1000)); got != "O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC" {
 		t.Errorf("open flags = %s", got)

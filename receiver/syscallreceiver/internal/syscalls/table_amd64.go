@@ -106,6 +106,14 @@ var table = []Syscall{
 	{Name: "chroot", NR: 161, Kinds: k(0, ArgStr), Params: ps(res(), path("path", 0, -1))},
 	{Name: "mount", NR: 165, Kinds: k(0, ArgStr, 1, ArgStr, 2, ArgStr), Params: ps(res(), Param{Name: "dev", R: RPath, Arg: 0, Aux: -2}, path("dir", 1, -1), Param{Name: "type", R: RPath, Arg: 2, Aux: -2}, flags("flags", 3, mountFlags))},
 	{Name: "umount2", NR: 166, Kinds: k(0, ArgStr), Params: ps(res(), path("name", 0, -1), flags("flags", 1, umountFlags))},
+	// the mount API: a filesystem context (fsopen, fsconfig) becomes a
+	// detached mount (fsmount) or a tree is cloned (open_tree), then it is
+	// attached (move_mount); strings are read as passed, paths resolved
+	{Name: "open_tree", NR: 428, Kinds: k(1, ArgStr), Params: ps(fdRet("fd"), dirfd("dirfd", 0), path("path", 1, 0), flags("flags", 2, openTreeFlags))},
+	{Name: "move_mount", NR: 429, Kinds: k(1, ArgStr, 3, ArgStr), Params: ps(res(), dirfd("from_dirfd", 0), path("from_path", 1, 0), dirfd("to_dirfd", 2), path("to_path", 3, 2), flags("flags", 4, moveMountFlags))},
+	{Name: "fsopen", NR: 430, Kinds: k(0, ArgStr), Params: ps(fdRet("fd"), Param{Name: "fs_name", R: RPath, Arg: 0, Aux: -2}, flags("flags", 1, fsopenFlags))},
+	{Name: "fsconfig", NR: 431, Kinds: k(2, ArgStr, 3, ArgStr), Params: ps(res(), fd("fd", 0), enum("cmd", 1, fsconfigCmd), Param{Name: "key", R: RPath, Arg: 2, Aux: -2}, Param{Name: "value", R: RPath, Arg: 3, Aux: -2}, dec("aux", 4))},
+	{Name: "fsmount", NR: 432, Params: ps(fdRet("fd"), fd("fs_fd", 0), flags("flags", 1, fsmountFlags), flags("attr_flags", 2, mountAttrFlags))},
 	{Name: "pivot_root", NR: 155, Kinds: k(0, ArgStr, 1, ArgStr), Params: ps(res(), path("new_root", 0, -1), path("put_old", 1, -1))},
 	{Name: "init_module", NR: 175, Kinds: k(2, ArgStr), Params: ps(res(), udec("length", 1), Param{Name: "uargs", R: RPath, Arg: 2, Aux: -2})},
 	{Name: "finit_module", NR: 313, Kinds: k(1, ArgStr), FDSrc: 1, Params: ps(res(), fd("fd", 0), Param{Name: "uargs", R: RPath, Arg: 1, Aux: -2}, flags("flags", 2, moduleFlags))},
