@@ -164,6 +164,10 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 		tb.Shutdown()
 		return fmt.Errorf("syscall receiver: %w", err)
 	}
+	if p.DirectReadsErr != nil {
+		log.Warn("the kernel refused the probe's direct kernel loads; reading fields with bpf_probe_read_kernel instead", zap.Error(p.DirectReadsErr))
+	}
+	log.Info("probe loaded", zap.Bool("direct_kernel_loads", p.DirectReads))
 	for _, s := range syscalls.All() {
 		if err := p.SetSpec(s.NR, probe.Spec{Kind: s.Kinds, FDSrc: s.FDSrc, NArgs: s.NArgs}); err != nil {
 			return fail(fmt.Errorf("installing the spec of %s: %w", s.Name, err))

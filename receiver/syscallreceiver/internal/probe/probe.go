@@ -69,8 +69,10 @@ type Probe struct {
 	Readers []*ringbuf.Reader
 	ncpu    int
 	// DirectReads reports that the probe loads kernel fields directly
-	// (Linux 6.2+) rather than with bpf_probe_read_kernel.
-	DirectReads bool
+	// (Linux 6.2+) rather than with bpf_probe_read_kernel; DirectReadsErr
+	// is why the kernel refused the direct variant, when it did.
+	DirectReads    bool
+	DirectReadsErr error
 
 	mu    sync.Mutex
 	specs [MaxSyscalls]vigilSpec
@@ -113,7 +115,18 @@ func Load(opts Options) (*Probe, error) {
 	}
 
 	p := &Probe{ncpu: ncpu, DirectReads: direct}
-	if err := spec.LoadAndAssign(&p.objs, nil); err != nil {
+	err = spec.LoadAndAssign(&p.objs, nil)
+	if err != nil && direct && !errors.Is(err, unix.EPERM) {
+		// a kernel that has the kfunc but refuses it here: the probe
+		// still works with bpf_probe_read_kernel
+		p.DirectReads = false
+		p.DirectReadsErr = err
+		if serr := spec.Variables[vigilVarDirectReads].Set(uint32(0)); serr != nil {
+			return nil, serr
+		}
+		err = spec.LoadAndAssign(&p.objs, nil)
+	}
+	if err != nil {
 		return nil, explainLoadError(err)
 	}
 	for i := 0; i < nrings; i++ {

@@ -40,8 +40,9 @@ type Options struct {
 }
 
 type Probe struct {
-	Readers     []*ringbuf.Reader
-	DirectReads bool
+	Readers        []*ringbuf.Reader
+	DirectReads    bool
+	DirectReadsErr error
 }
 
 func Load(Options) (*Probe, error) {
