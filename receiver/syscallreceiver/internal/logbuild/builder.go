@@ -60,6 +60,10 @@ type Builder struct {
 	rawPaths  [6]string // the path arguments as passed, as strings
 	anc       []*proctable.Process
 
+	// attribute count of each syscall's records (by number), to size
+	// their attribute arrays
+	attrCap [512]uint8
+
 	// rendered strings shared between events (intern.go)
 	numText  numTexts
 	pathText pathTexts

@@ -23,7 +23,13 @@ func (b *Builder) record(sc *syscalls.Syscall, p *proctable.Process, r *event.Re
 	lr.SetObservedTimestamp(observed)
 	lr.SetEventName(EventName)
 	a := lr.Attributes()
-	a.EnsureCapacity(32)
+	// the attribute array is the record's largest allocation: size it by
+	// what this syscall's records needed so far
+	nr := int(r.Kind) & (len(b.attrCap) - 1)
+	if b.attrCap[nr] == 0 {
+		b.attrCap[nr] = 32
+	}
+	a.EnsureCapacity(int(b.attrCap[nr]))
 
 	a.PutStr(fields.KeyEvtType.Name, sc.Name)
 	a.PutInt(fields.KeyEvtNum.Name, b.evtNum)
@@ -47,5 +53,10 @@ func (b *Builder) record(sc *syscalls.Syscall, p *proctable.Process, r *event.Re
 				a.PutStr(fields.KeyProcEnv.Name+k, v)
 			}
 		}
+	}
+	// grow at once; shrink now and then (a record that needed more,
+	// exec's environment, should not size every later one)
+	if n := a.Len(); n > int(b.attrCap[nr]) || n < int(b.attrCap[nr]) && b.evtNum&1023 == 0 {
+		b.attrCap[nr] = uint8(min(n, 255))
 	}
 }
