@@ -122,8 +122,14 @@ func main() {
 	}
 	wg.Wait()
 	secs := time.Since(start).Seconds()
+	// CPU time (user + system, the probe's in-kernel work included): on a
+	// shared machine wall time also counts waiting for a CPU
+	var ru unix.Rusage
+	_ = unix.Getrusage(unix.RUSAGE_SELF, &ru)
+	cpu := float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
 	json.NewEncoder(os.Stdout).Encode(map[string]any{
 		"mode": *mode, "ops": total.Load(), "seconds": secs, "ops_per_sec": float64(total.Load()) / secs,
+		"cpu_seconds": cpu,
 	})
 }
 
