@@ -53,8 +53,12 @@ type running struct {
 	count  *counter
 }
 
-// batchSize overrides the receiver's max_batch_size when positive.
-var batchSize = flag.Int("batch", 0, "receiver max_batch_size (0: its default)")
+// batchSize and ringBytes override the receiver's max_batch_size and
+// ring_buffer_size when positive.
+var (
+	batchSize = flag.Int("batch", 0, "receiver max_batch_size (0: its default)")
+	ringBytes = flag.Int("ring", 0, "receiver ring_buffer_size in bytes (0: its default)")
+)
 
 func startReceiver(set []string) (*running, error) {
 	syscallset.Default.Publish("bench", set)
@@ -62,6 +66,9 @@ func startReceiver(set []string) (*running, error) {
 	cfg := f.CreateDefaultConfig()
 	if *batchSize > 0 {
 		cfg.(*syscallreceiver.Config).MaxBatchSize = *batchSize
+	}
+	if *ringBytes > 0 {
+		cfg.(*syscallreceiver.Config).RingBufferSize = *ringBytes
 	}
 	reader := sdkmetric.NewManualReader()
 	settings := receiver.Settings{

@@ -1,0 +1,147 @@
+//go:build amd64
+
+package probe
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cilium/ebpf/ringbuf"
+	"golang.org/x/sys/unix"
+)
+
+// openCloseLoop, run as a child of the test binary, opens and closes
+// /etc/hostname $VIGIL_LOOP_OPS times and prints its CPU time in ns.
+func openCloseLoop() {
+	n, _ := strconv.Atoi(os.Getenv("VIGIL_LOOP_OPS"))
+	for i := 0; i < n; i++ {
+		fd, err := unix.Openat(unix.AT_FDCWD, "/etc/hostname", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			os.Exit(2)
+		}
+		unix.Close(fd)
+	}
+	var ru unix.Rusage
+	_ = unix.Getrusage(unix.RUSAGE_SELF, &ru)
+	fmt.Println(ru.Utime.Nano() + ru.Stime.Nano())
+	os.Exit(0)
+}
+
+func init() {
+	if os.Getenv("VIGIL_TEST_HELPER") == "openclose" {
+		openCloseLoop()
+	}
+}
+
+// loopCPU runs the open/close loop in a child and returns its CPU time per
+// pair.
+func loopCPU(b *testing.B, ops int) float64 {
+	cmd := exec.Command(os.Args[0], "-test.run", "^$", "-test.bench", "^$")
+	cmd.Env = append(os.Environ(), "VIGIL_TEST_HELPER=openclose", "VIGIL_LOOP_OPS="+strconv.Itoa(ops))
+	out, err := cmd.Output()
+	if err != nil {
+		b.Fatalf("loop: %v", err)
+	}
+	ns, _ := strconv.ParseFloat(string(out[:len(out)-1]), 64)
+	return ns / float64(ops)
+}
+
+// BenchmarkKernelCost measures the probe's in-kernel cost on an
+// open/close loop: the loop's CPU time per pair with the probe attached
+// (openat captured, close deferred, as behind the stable rules; or close
+// written; or both switched off, which is the cost of the sys_exit
+// tracepoint and the probe's first check) minus without, alternating, best
+// of each. The rings are drained by a trivial reader, so no record building
+// competes with the loop.
+//
+//	sudo go test ./receiver/syscallreceiver/internal/probe -run '^$' -bench KernelCost -benchtime 1x
+func BenchmarkKernelCost(b *testing.B) {
+	if os.Geteuid() != 0 {
+		b.Skip("needs root")
+	}
+	const ops = 300000
+	for _, c := range []struct {
+		name       string
+		probeReads bool
+		closeMode  Mode
+	}{
+		{"all-switched-off", false, Off},
+		{"direct-loads/deferred-close", false, Defer},
+		{"direct-loads/written-close", false, Capture},
+		{"probe-reads/deferred-close", true, Defer},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				off, on := 1e18, 1e18
+				for run := 0; run < 5; run++ {
+					off = min(off, loopCPU(b, ops))
+					p, stop := loadForCost(b, c.probeReads, c.closeMode)
+					on = min(on, loopCPU(b, ops))
+					stop()
+					p.Close()
+				}
+				b.ReportMetric(off, "ns-cpu/pair-off")
+				b.ReportMetric(on, "ns-cpu/pair-on")
+				b.ReportMetric(on-off, "ns-cpu/pair-probe")
+			}
+		})
+	}
+}
+
+// loadForCost loads and attaches the probe with openat and close on and a
+// goroutine that drains the rings; stop ends the drain.
+func loadForCost(b *testing.B, probeReads bool, closeMode Mode) (*Probe, func()) {
+	p, err := Load(Options{SelfTGID: uint32(os.Getpid()), CPUsPerRing: 2, RingBytes: 8 << 20, ProbeReads: probeReads})
+	if err != nil {
+		b.Fatal(err)
+	}
+	// openat(dirfd, path, flags, mode): the path read, the returned fd
+	// resolved; close(fd)
+	if err := p.SetSpec(257, Spec{Kind: [6]uint8{0, 1}, FDSrc: 7, NArgs: 4}); err != nil {
+		b.Fatal(err)
+	}
+	if err := p.SetSpec(3, Spec{NArgs: 1}); err != nil {
+		b.Fatal(err)
+	}
+	openMode := Capture
+	if closeMode == Off {
+		// the probe attached, every syscall leaving at the first check
+		openMode = Off
+	}
+	if err := p.SetMode(257, openMode); err != nil {
+		b.Fatal(err)
+	}
+	if err := p.SetMode(3, closeMode); err != nil {
+		b.Fatal(err)
+	}
+	if err := p.Attach(); err != nil {
+		b.Fatal(err)
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for _, rd := range p.Readers {
+		wg.Add(1)
+		go func(rd *ringbuf.Reader) {
+			defer wg.Done()
+			var rec ringbuf.Record
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				rd.SetDeadline(time.Now().Add(5 * time.Millisecond))
+				if err := rd.ReadInto(&rec); err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+					return
+				}
+			}
+		}(rd)
+	}
+	return p, func() { close(done); wg.Wait() }
+}
