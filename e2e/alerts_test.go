@@ -53,7 +53,7 @@ service:
 	pid := readShadow(t)
 	got := sink.WaitFor(10*time.Second, 1, alertOf(pid))
 	if len(got) == 0 {
-		t.Fatalf("no alert for cat (pid %d) within 10s; %d records arrived in all\n%s", pid, len(sink.Records(nil)), col.Tail(30))
+		t.Fatalf("no alert for cat (pid %d) within 10s; arrived instead:\n%s\n%s", pid, describe(sink.Records(nil)), col.Tail(30))
 	}
 	t.Logf("alert arrived %v after cat started", time.Since(start).Round(time.Millisecond))
 	time.Sleep(2 * time.Second) // a duplicate would have arrived by now
@@ -74,15 +74,25 @@ service:
 	if body := lr.Body().AsString(); !strings.HasPrefix(body, wantBody) {
 		t.Errorf("body = %q, want it to start with %q", body, wantBody)
 	}
+	// The event's own attributes are copied to the alert; the process
+	// context is on the resource, kept from the event.
 	for key, want := range map[string]string{
-		"process.executable.name": "cat",
-		"process.command_line":    "cat /etc/shadow",
-		"process.parent_pid":      fmt.Sprint(os.Getpid()),
-		"file.path":               "/etc/shadow",
-		alert.RuleSource:          "syscall",
+		"file.path":      "/etc/shadow",
+		alert.RuleSource: "syscall",
 	} {
 		if got := str(attrs, key); got != want {
 			t.Errorf("attribute %s = %q, want %q", key, got, want)
+		}
+	}
+	for key, want := range map[string]string{
+		"process.executable.name": "cat",
+		"process.executable.path": "/usr/bin/cat",
+		"process.command_line":    "cat /etc/shadow",
+		"process.parent_pid":      fmt.Sprint(os.Getpid()),
+		"container.id":            "<absent>", // a host process
+	} {
+		if got := str(res.Attributes(), key); got != want {
+			t.Errorf("resource %s = %q, want %q", key, got, want)
 		}
 	}
 	host, _ := os.Hostname()

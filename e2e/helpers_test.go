@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -46,13 +47,14 @@ func readShadow(t *testing.T, extra ...string) int64 {
 	return int64(cmd.Process.Pid)
 }
 
-// alertOf keeps the alerts raised for the process with this pid.
+// alertOf keeps the alerts raised for the process with this pid. The
+// process context is on the alert's resource (kept from the event).
 func alertOf(pid int64) func(otlpsink.Record) bool {
 	return func(r otlpsink.Record) bool {
 		if r.Log.EventName() != alert.EventName {
 			return false
 		}
-		v, ok := r.Log.Attributes().Get("process.pid")
+		v, ok := r.Resource.Attributes().Get("process.pid")
 		return ok && v.Int() == pid
 	}
 }
@@ -106,3 +108,16 @@ func scrapeMetric(t *testing.T, url, name string, labels ...string) float64 {
 }
 
 func yamlQuote(s string) string { return strconv.Quote(s) }
+
+// describe lists records for a failure message: event name, rule, pid, body.
+func describe(recs []otlpsink.Record) string {
+	var b strings.Builder
+	for _, r := range recs {
+		a := r.Log.Attributes()
+		fmt.Fprintf(&b, "  %s rule=%q pid=%s body=%.160q\n", r.Log.EventName(), str(a, alert.RuleName), str(r.Resource.Attributes(), "process.pid"), r.Log.Body().AsString())
+	}
+	if b.Len() == 0 {
+		return "  (nothing)\n"
+	}
+	return b.String()
+}
