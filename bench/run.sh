@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures the syscall receiver under a syscall storm (needs root).
-#   bench/run.sh [sweep rates] [slowdown ops]
+#   [WORKERS=n] bench/run.sh [sweep rates] [slowdown ops]
 # Writes Markdown tables to stdout. Run it when `uptime` shows little load:
 # the machine's cores are shared and the numbers are only as quiet as it is.
 #
@@ -46,7 +46,7 @@ run() {
 echo "## $(date -u +%FT%TZ) $(uname -r), $(nproc) CPUs, priority $PRIORITY, pinned $PIN, load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "### Sustained rate (open/close storm; an op is an openat and a close)"
-run sweep -rates "$RATES" -duration 10s
+run sweep -rates "$RATES" -duration 10s -workers "${WORKERS:-1}"
 echo
 echo "### Connect storm (socket, connect, close per op)"
 run sweep -mode connect -rates 5000,10000,20000 -duration 5s

@@ -214,8 +214,13 @@ func sweep(storm string, set []string, args []string) {
 	}
 	defer r.rcv.Shutdown(context.Background())
 	time.Sleep(time.Second)
-	fmt.Println("| storm mode | target ops/s | achieved ops/s | events read/s | records/s | kernel drops | receiver CPU s per 1M events | receiver CPU % |")
-	fmt.Println("|---|---|---|---|---|---|---|---|")
+	// syscalls the storm makes per op that the probe captures (open:
+	// openat + close; connect: socket, connect, close, and the listener's
+	// accept and close); with deferred closes fewer of them are ring
+	// records ("events read")
+	perOp := map[string]float64{"open": 2, "connect": 5}[*mode]
+	fmt.Println("| storm mode | target ops/s | achieved ops/s | captured syscalls/s | events read/s | records/s | kernel drops | receiver CPU s per 1M syscalls | receiver CPU s per 1M events | receiver CPU % |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|")
 	for _, s := range strings.Split(*rates, ",") {
 		rate, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 		if err != nil {
@@ -234,8 +239,15 @@ func sweep(storm string, set []string, args []string) {
 		el := time.Since(t0).Seconds()
 		cpu := cpuSeconds() - cpu0
 		events := float64(read1 - read0)
-		fmt.Printf("| %s | %.0f | %.0f | %.0f | %.0f | %d | %.2f | %.0f |\n", *mode, rate, res.OpsPerSec,
-			events/res.Seconds, float64(r.count.n.Load()-rec0)/res.Seconds, drops1-drops0, cpu/events*1e6, cpu/el*100)
+		syscalls := "-"
+		perSyscall := "-"
+		if perOp > 0 {
+			n := float64(res.Ops) * perOp
+			syscalls = fmt.Sprintf("%.0f", n/res.Seconds)
+			perSyscall = fmt.Sprintf("%.2f", cpu/n*1e6)
+		}
+		fmt.Printf("| %s | %.0f | %.0f | %s | %.0f | %.0f | %d | %s | %.2f | %.0f |\n", *mode, rate, res.OpsPerSec, syscalls,
+			events/res.Seconds, float64(r.count.n.Load()-rec0)/res.Seconds, drops1-drops0, perSyscall, cpu/events*1e6, cpu/el*100)
 	}
 }
 
