@@ -16,6 +16,7 @@ import (
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/event"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/proctable"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/syscalls"
+	"github.com/vigil-sec/vigil/rules/fields"
 )
 
 // EventName is the EventName of every syscall record.
@@ -51,9 +52,13 @@ type Builder struct {
 	byVer   map[uint64]plog.LogRecordSlice
 	lastVer uint64
 	last    plog.LogRecordSlice
-	pending int
-	buf     []byte
-	args    []string
+	// the batch's first resource's container, and whether another container
+	// has a resource too (then Take groups them)
+	firstCID string
+	mixed    bool
+	pending  int
+	buf      []byte
+	args     []string
 	// resolved path arguments of the current record, by argument index
 	paths     [6]string
 	pathValid [6]bool
@@ -84,15 +89,25 @@ func (b *Builder) reset() {
 	}
 	clear(b.byVer)
 	b.lastVer = 0
+	b.firstCID, b.mixed = "", false
 	b.pending = 0
 }
 
 // Pending is the number of records in the current batch.
 func (b *Builder) Pending() int { return b.pending }
 
-// Take hands over the current batch and starts a new one.
+// Take hands over the current batch and starts a new one. Its
+// ResourceLogs are grouped by container: one container's process states
+// are adjacent (the host's first), in the order they appeared.
 func (b *Builder) Take() plog.Logs {
 	l := b.logs
+	if b.mixed {
+		cid := func(rl plog.ResourceLogs) string {
+			v, _ := rl.Resource().Attributes().Get(fields.KeyContainerID.Name)
+			return v.Str()
+		}
+		l.ResourceLogs().Sort(func(x, y plog.ResourceLogs) bool { return cid(x) < cid(y) })
+	}
 	b.reset()
 	return l
 }

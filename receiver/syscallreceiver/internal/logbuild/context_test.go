@@ -2,10 +2,12 @@ package logbuild
 
 import (
 	"encoding/binary"
+	"strings"
 	"testing"
 
 	"go.opentelemetry.io/collector/pdata/plog"
 
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/container"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/event"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/proctable"
 )
@@ -204,4 +206,31 @@ func BenchmarkContextVersion(b *testing.B) {
 			bl.Table.ContextVersion(p)
 		}
 	})
+}
+
+// A batch's resources are grouped by container, each carrying the
+// container's identity.
+func TestResourcesGroupedByContainer(t *testing.T) {
+	b := contextBuilder(t)
+	c1 := strings.Repeat("b", 64)
+	c2 := strings.Repeat("a", 64)
+	b.Table.Put(&proctable.Process{PID: 30, PPID: 1, Comm: "web", Loaded: true, Container: container.Info{ID: c1, Runtime: "containerd", PodUID: "pod-1"}})
+	b.Table.Put(&proctable.Process{PID: 31, PPID: 1, Comm: "db", Loaded: true, Container: container.Info{ID: c2, Runtime: "cri-o"}})
+	b.Table.Put(&proctable.Process{PID: 32, PPID: 1, Comm: "web2", Loaded: true, Container: container.Info{ID: c1, Runtime: "containerd", PodUID: "pod-1"}})
+	handle(t, b, openat(30, "/a", 3), openat(20, "/b", 3), openat(31, "/c", 3), openat(32, "/d", 3), openat(21, "/e", 3))
+	l := b.Take()
+	var order []string
+	for i := 0; i < l.ResourceLogs().Len(); i++ {
+		ra := l.ResourceLogs().At(i).Resource().Attributes()
+		order = append(order, get(ra, "process.executable.name")+"@"+get(ra, "container.id")[:1])
+		if get(ra, "host.name") != "test-host" {
+			t.Errorf("resource %d has no host.name", i)
+		}
+		if cid := get(ra, "container.id"); cid == c1 && (get(ra, "k8s.pod.uid") != "pod-1" || get(ra, "container.runtime.name") != "containerd") {
+			t.Errorf("resource %d: container attributes %v", i, ra.AsRaw())
+		}
+	}
+	if got := strings.Join(order, " "); got != "app@< other@< db@a web@b web2@b" {
+		t.Errorf("resource order %s", got)
+	}
 }
