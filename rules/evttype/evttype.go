@@ -22,6 +22,7 @@ import (
 	"slices"
 
 	"github.com/vigil-sec/vigil/rules/condition"
+	"github.com/vigil-sec/vigil/rules/fields"
 )
 
 // Set is a set of event type names. It is either finite (the names listed)
@@ -259,15 +260,14 @@ func leaf(c *condition.Check) (Set, bool) {
 			return s, true
 		}
 	case "evt.num":
+		if NeverTrue(c) {
+			return None(), true
+		}
 		n, ok := singleNumber(c)
 		if !ok {
 			return All(), false
 		}
 		switch {
-		case (c.Op == condition.OpEq || c.Op == condition.OpIn) && n == "0",
-			c.Op == condition.OpLt && n == "1",
-			c.Op == condition.OpLe && n == "0":
-			return None(), true
 		case c.Op == condition.OpNe && n == "0",
 			c.Op == condition.OpGt && n == "0",
 			c.Op == condition.OpGe && n == "1":
@@ -275,6 +275,44 @@ func leaf(c *condition.Check) (Set, bool) {
 		}
 	}
 	return All(), false
+}
+
+// NeverTrue recognises the never_true idiom: an evt.num check that no event
+// satisfies because event numbers start at 1 (= 0, in (0), < 1, <= 0, and
+// lists of such values). The set analysis gives it no event types, and both
+// engines fold it to false, even for an event that carries no number.
+func NeverTrue(c *condition.Check) bool {
+	f, ok := c.LHS.(*condition.FieldRef)
+	if !ok || f.Name != "evt.num" || f.HasArg || c.Modifier != condition.ModNone {
+		return false
+	}
+	items, ok := constants(c.RHS)
+	if !ok || len(items) == 0 {
+		return false
+	}
+	for _, it := range items {
+		n, err := fields.ParseInt(it, fields.Int)
+		if err != nil {
+			return false
+		}
+		switch c.Op {
+		case condition.OpEq, condition.OpIn, condition.OpIntersects:
+			if n != 0 {
+				return false
+			}
+		case condition.OpLt:
+			if n > 1 {
+				return false
+			}
+		case condition.OpLe:
+			if n > 0 {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func constants(v condition.Value) ([]string, bool) {

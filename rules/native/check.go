@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/vigil-sec/vigil/rules/condition"
+	"github.com/vigil-sec/vigil/rules/evttype"
 	"github.com/vigil-sec/vigil/rules/fields"
 )
 
@@ -115,7 +116,7 @@ func (c *compiler) check(ck *condition.Check) (*checkInfo, *Error) {
 	op := ck.Op
 	ci := &checkInfo{pos: ck.At, lhs: lhs, text: condition.String(ck), ptrue: selectivity(ck, lhs)}
 	if lhs.acc != nil && lhs.acc.Field().Name == "evt.num" {
-		ci.never = neverTrueNum(ck)
+		ci.never = evttype.NeverTrue(ck)
 	}
 	if op == condition.OpExists {
 		ci.eval, ci.cost = existsNode(lhs), lhs.cost
@@ -190,46 +191,6 @@ func selectivity(ck *condition.Check, lhs *Value) float64 {
 		return 0.5
 	}
 	return 0.1
-}
-
-// neverTrueNum recognises evt.num checks that no event satisfies: = 0,
-// in (0), < 1, <= 0.
-func neverTrueNum(ck *condition.Check) bool {
-	var items []condition.Literal
-	switch rhs := ck.RHS.(type) {
-	case *condition.Literal:
-		items = []condition.Literal{*rhs}
-	case *condition.List:
-		items = rhs.Items
-	default:
-		return false
-	}
-	if len(items) == 0 || ck.Modifier != condition.ModNone {
-		return false
-	}
-	for _, it := range items {
-		n, err := parseInt(it, fields.Int)
-		if err != nil {
-			return false
-		}
-		switch ck.Op {
-		case condition.OpEq, condition.OpIn, condition.OpIntersects:
-			if n != 0 {
-				return false
-			}
-		case condition.OpLt:
-			if n > 1 {
-				return false
-			}
-		case condition.OpLe:
-			if n > 0 {
-				return false
-			}
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 // existsNode: the value can be extracted (any candidate, for AnyOf).

@@ -2,8 +2,8 @@ package native
 
 import (
 	"encoding/hex"
+	"errors"
 	"net/netip"
-	"strconv"
 	"strings"
 
 	"github.com/vigil-sec/vigil/rules/condition"
@@ -15,33 +15,12 @@ import (
 // the value's position.
 
 func parseInt(lit condition.Literal, typ fields.Type) (int64, *Error) {
-	s := lit.Text
-	var n int64
-	var err error
-	neg := strings.HasPrefix(s, "-")
-	digits := strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+")
-	if strings.HasPrefix(digits, "0x") || strings.HasPrefix(digits, "0X") {
-		var u uint64
-		u, err = strconv.ParseUint(digits[2:], 16, 64)
-		n = int64(u)
-		if neg {
-			n = -n
-		}
-	} else {
-		n, err = strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			// Unsigned fields may hold values above MaxInt64.
-			var u uint64
-			if u, err = strconv.ParseUint(s, 10, 64); err == nil {
-				n = int64(u)
-			}
-		}
-	}
-	if err != nil {
-		return 0, errorf(lit.At, "%s is not a valid %s value", condition.Quote(s), typeWord(typ))
-	}
-	if typ == fields.Port && (n < 0 || n > 65535) {
-		return 0, errorf(lit.At, "%s is not a valid port number", condition.Quote(s))
+	n, err := fields.ParseInt(lit.Text, typ)
+	switch {
+	case errors.Is(err, fields.ErrPortRange):
+		return 0, errorf(lit.At, "%s is not a valid port number", condition.Quote(lit.Text))
+	case err != nil:
+		return 0, errorf(lit.At, "%s is not a valid %s value", condition.Quote(lit.Text), typeWord(typ))
 	}
 	return n, nil
 }

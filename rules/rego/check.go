@@ -2,6 +2,7 @@ package rego
 
 import (
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/netip"
 	"regexp"
@@ -10,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/vigil-sec/vigil/rules/condition"
+	"github.com/vigil-sec/vigil/rules/evttype"
 	"github.com/vigil-sec/vigil/rules/fields"
 )
 
@@ -51,7 +53,7 @@ func (t *translator) check(ch *condition.Check) ([]string, error) {
 	if ch.Op == condition.OpExists {
 		return c.exists(lhs)
 	}
-	if in, ok := ch.LHS.(*condition.FieldRef); ok && in.Name == "evt.num" && neverTrueNum(ch) {
+	if evttype.NeverTrue(ch) {
 		// Event numbers start at 1: the never_true idiom (evt.num = 0 and
 		// its variants) is false, also for an event that carries no number,
 		// as the native engine folds it.
@@ -356,31 +358,14 @@ func (c *checkCtx) parseIP(s string, typ fields.Type) (ipConst, error) {
 	return ipConst{text: a.String()}, nil
 }
 
-// parseInt reads an integer constant as the native compiler does: decimal
-// or 0x hex, optionally signed; unsigned values above MaxInt64 wrap.
+// parseInt reads an integer constant exactly as the native compiler does.
 func (c *checkCtx) parseInt(s string, typ fields.Type) (int64, error) {
-	var n int64
-	var err error
-	neg := strings.HasPrefix(s, "-")
-	digits := strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+")
-	if strings.HasPrefix(digits, "0x") || strings.HasPrefix(digits, "0X") {
-		var u uint64
-		u, err = strconv.ParseUint(digits[2:], 16, 64)
-		n = int64(u)
-		if neg {
-			n = -n
-		}
-	} else if n, err = strconv.ParseInt(s, 10, 64); err != nil {
-		var u uint64
-		if u, err = strconv.ParseUint(s, 10, 64); err == nil {
-			n = int64(u)
-		}
-	}
-	if err != nil {
-		return 0, c.fail("%q is not a valid integer", s)
-	}
-	if typ == fields.Port && (n < 0 || n > 65535) {
+	n, err := fields.ParseInt(s, typ)
+	switch {
+	case errors.Is(err, fields.ErrPortRange):
 		return 0, c.fail("%q is not a valid port number", s)
+	case err != nil:
+		return 0, c.fail("%q is not a valid integer", s)
 	}
 	return n, nil
 }
@@ -623,43 +608,4 @@ func asciiLower(s string) string {
 		}
 	}
 	return string(b)
-}
-
-// neverTrueNum recognises evt.num checks that no event satisfies: = 0,
-// in (0), < 1, <= 0.
-func neverTrueNum(ch *condition.Check) bool {
-	var items []condition.Literal
-	switch rhs := ch.RHS.(type) {
-	case *condition.Literal:
-		items = []condition.Literal{*rhs}
-	case *condition.List:
-		items = rhs.Items
-	}
-	if len(items) == 0 || ch.Modifier != condition.ModNone {
-		return false
-	}
-	c := &checkCtx{check: ch, t: &translator{}}
-	for _, it := range items {
-		n, err := c.parseInt(it.Text, fields.Int)
-		if err != nil {
-			return false
-		}
-		switch ch.Op {
-		case condition.OpEq, condition.OpIn, condition.OpIntersects:
-			if n != 0 {
-				return false
-			}
-		case condition.OpLt:
-			if n > 1 {
-				return false
-			}
-		case condition.OpLe:
-			if n > 0 {
-				return false
-			}
-		default:
-			return false
-		}
-	}
-	return true
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/vigil-sec/vigil/rules/native/fnmatch"
 )
 
 // The glob, iglob and pmatch operators follow fnmatch(3) without
@@ -136,9 +138,9 @@ func bracketSet(p string, fold bool) (set byteSet, width int, ok bool) {
 		}
 		first = false
 		if lo == '[' && i+1 < len(p) && p[i+1] == ':' {
-			if end := classEnd(p, i+2); end >= 0 {
+			if end := fnmatch.ClassEnd(p, i+2); end >= 0 {
 				for c := 0; c < 256; c++ {
-					if inClass(p[i+2:end], byte(c), fold) {
+					if fnmatch.InClass(p[i+2:end], byte(c), fold) {
 						in[c] = true
 					}
 				}
@@ -161,7 +163,7 @@ func bracketSet(p string, fold bool) (set byteSet, width int, ok bool) {
 			}
 		}
 		for c := 0; c < 256; c++ {
-			if inRange(lo, hi, byte(c), fold) {
+			if fnmatch.InRange(lo, hi, byte(c), fold) {
 				in[c] = true
 			}
 		}
@@ -176,73 +178,6 @@ func bracketSet(p string, fold bool) (set byteSet, width int, ok bool) {
 		}
 	}
 	return set, i, true
-}
-
-func classEnd(p string, from int) int {
-	for j := from; j+1 < len(p); j++ {
-		if p[j] == ':' && p[j+1] == ']' {
-			return j
-		}
-		if p[j] < 'a' || p[j] > 'z' {
-			return -1
-		}
-	}
-	return -1
-}
-
-func lowerByte(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
-}
-
-func inRange(lo, hi, c byte, fold bool) bool {
-	if lo <= c && c <= hi {
-		return true
-	}
-	if fold {
-		lc := lowerByte(c)
-		uc := lc
-		if 'a' <= lc && lc <= 'z' {
-			uc = lc - 'a' + 'A'
-		}
-		return (lo <= lc && lc <= hi) || (lo <= uc && uc <= hi)
-	}
-	return false
-}
-
-func inClass(name string, c byte, fold bool) bool {
-	isUpper := 'A' <= c && c <= 'Z'
-	isLower := 'a' <= c && c <= 'z'
-	isDigit := '0' <= c && c <= '9'
-	switch name {
-	case "alpha":
-		return isUpper || isLower
-	case "digit":
-		return isDigit
-	case "alnum":
-		return isUpper || isLower || isDigit
-	case "upper":
-		return isUpper || (fold && isLower)
-	case "lower":
-		return isLower || (fold && isUpper)
-	case "space":
-		return c == ' ' || ('\t' <= c && c <= '\r')
-	case "blank":
-		return c == ' ' || c == '\t'
-	case "punct":
-		return c > ' ' && c < 0x7f && !(isUpper || isLower || isDigit)
-	case "print":
-		return c >= ' ' && c < 0x7f
-	case "graph":
-		return c > ' ' && c < 0x7f
-	case "cntrl":
-		return c < ' ' || c == 0x7f
-	case "xdigit":
-		return isDigit || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F')
-	}
-	return false
 }
 
 // pmatchRegexp turns one pmatch path into an alternative of an anchored

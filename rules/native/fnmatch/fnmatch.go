@@ -127,8 +127,8 @@ func matchBracket(p string, c byte, fold bool) (ok bool, width int, valid bool) 
 		}
 		first = false
 		if lo == '[' && i+1 < len(p) && p[i+1] == ':' {
-			if end := indexClassEnd(p, i+2); end >= 0 {
-				if inClass(p[i+2:end], c, fold) {
+			if end := ClassEnd(p, i+2); end >= 0 {
+				if InClass(p[i+2:end], c, fold) {
 					matched = true
 				}
 				i = end + 2
@@ -149,14 +149,18 @@ func matchBracket(p string, c byte, fold bool) (ok bool, width int, valid bool) 
 				i++
 			}
 		}
-		if inRange(lo, hi, c, fold) {
+		if InRange(lo, hi, c, fold) {
 			matched = true
 		}
 	}
 	return matched != negate, i, true
 }
 
-func indexClassEnd(p string, from int) int {
+// ClassEnd returns the index of the ":]" that closes a character class
+// name starting at from (just after "[:"), or -1 if there is none. ClassEnd,
+// InRange and InClass are exported for the Rego translator, which turns
+// bracket expressions into byte sets and must agree with Match byte for byte.
+func ClassEnd(p string, from int) int {
 	for j := from; j+1 < len(p); j++ {
 		if p[j] == ':' && p[j+1] == ']' {
 			return j
@@ -168,7 +172,9 @@ func indexClassEnd(p string, from int) int {
 	return -1
 }
 
-func inRange(lo, hi, c byte, fold bool) bool {
+// InRange reports whether c lies in the bracket range lo-hi, either case
+// counting when fold is set.
+func InRange(lo, hi, c byte, fold bool) bool {
 	if lo <= c && c <= hi {
 		return true
 	}
@@ -183,7 +189,9 @@ func inRange(lo, hi, c byte, fold bool) bool {
 	return false
 }
 
-func inClass(name string, c byte, fold bool) bool {
+// InClass reports whether c belongs to the POSIX class [:name:] (ASCII
+// only); with fold, upper and lower also match the other case.
+func InClass(name string, c byte, fold bool) bool {
 	isUpper := 'A' <= c && c <= 'Z'
 	isLower := 'a' <= c && c <= 'z'
 	isDigit := '0' <= c && c <= '9'
