@@ -116,6 +116,10 @@ type Rule struct {
 // canonical condition text.
 func (r *Rule) Expanded() string { return condition.String(r.ast) }
 
+// Tree is the expanded condition as a syntax tree, for other engines (the
+// Rego translator). It is shared: callers must not modify it.
+func (r *Rule) Tree() condition.Expr { return r.ast }
+
 // Matches evaluates the rule's condition alone (whatever Enabled says).
 func (r *Rule) Matches(ev fields.Event) bool { return r.filter.Match(ev) }
 

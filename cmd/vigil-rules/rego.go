@@ -2,12 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 
-	"github.com/vigil-sec/vigil/rules"
-	"github.com/vigil-sec/vigil/rules/condition"
 	"github.com/vigil-sec/vigil/rules/rego"
 )
 
@@ -21,33 +18,16 @@ func init() {
 }
 
 func runRego(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: vigil-rules rego FILE...")
-		return 2
-	}
-	rs, err := rules.LoadFiles(rules.Options{}, args...)
-	if err != nil {
-		var le *rules.LoadError
-		if errors.As(err, &le) {
-			for _, d := range le.Diagnostics {
-				fmt.Fprintln(stderr, d.String())
-			}
-		} else {
-			fmt.Fprintln(stderr, err)
-		}
-		return 1
+	rs, code := loadRuleset("rego", args, stderr)
+	if rs == nil {
+		return code
 	}
 	var in []rego.Rule
 	for _, r := range rs.Rules() {
 		if !r.Enabled || r.Source != "syscall" {
 			continue
 		}
-		e, err := condition.Parse(r.Expanded())
-		if err != nil {
-			fmt.Fprintf(stderr, "%s:%d:%d: rule '%s': expanded condition does not parse: %v\n", r.Pos.File, r.Pos.Line, r.Pos.Col, r.Name, err)
-			return 1
-		}
-		in = append(in, rego.Rule{Name: r.Name, Condition: e})
+		in = append(in, rego.Rule{Name: r.Name, Condition: r.Tree()})
 	}
 	mod, err := rego.Translate(in)
 	if err != nil {

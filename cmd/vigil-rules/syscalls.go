@@ -1,11 +1,8 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
-
-	"github.com/vigil-sec/vigil/rules"
 )
 
 func init() {
@@ -21,24 +18,9 @@ func init() {
 // the union of the enabled syscall rules' event-type sets (spec §3).
 // Warnings go to stderr; any error exits 1 without printing a set.
 func runSyscalls(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: vigil-rules syscalls FILE...")
-		return 2
-	}
-	rs, err := rules.LoadFiles(rules.Options{}, args...)
-	if err != nil {
-		var le *rules.LoadError
-		if errors.As(err, &le) {
-			for _, d := range le.Diagnostics {
-				fmt.Fprintln(stderr, d.String())
-			}
-		} else {
-			fmt.Fprintln(stderr, err)
-		}
-		return 1
-	}
-	for _, d := range rs.Diagnostics() {
-		fmt.Fprintln(stderr, d.String())
+	rs, code := loadRuleset("syscalls", args, stderr)
+	if rs == nil {
+		return code
 	}
 	for _, s := range rs.Syscalls() {
 		fmt.Fprintln(stdout, s)

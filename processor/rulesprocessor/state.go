@@ -11,7 +11,6 @@ import (
 	"go.opentelemetry.io/otel/metric"
 
 	"github.com/vigil-sec/vigil/rules"
-	"github.com/vigil-sec/vigil/rules/condition"
 	defaultrules "github.com/vigil-sec/vigil/rules/default"
 	"github.com/vigil-sec/vigil/rules/fields"
 	"github.com/vigil-sec/vigil/rules/priority"
@@ -146,13 +145,7 @@ func (st *ruleState) buildRego(ctx context.Context) error {
 	}
 	in := make([]vrego.Rule, 0, len(rs))
 	for _, r := range rs {
-		// The facade keeps the expanded tree private; its canonical text
-		// parses back to an equal tree.
-		e, err := condition.Parse(r.Expanded())
-		if err != nil {
-			return fmt.Errorf("rule %q: expanded condition does not parse: %w", r.Name, err)
-		}
-		in = append(in, vrego.Rule{Name: r.Name, Condition: e})
+		in = append(in, vrego.Rule{Name: r.Name, Condition: r.Tree()})
 	}
 	mod, err := vrego.Translate(in)
 	if err != nil {
@@ -166,8 +159,8 @@ func (st *ruleState) buildRego(ctx context.Context) error {
 	return nil
 }
 
-// regoRules are the rules the Rego engine evaluates: the enabled ones, in
-// load order.
+// regoRules are the rules the Rego engine evaluates: the enabled syscall
+// rules, in load order, as the native engine does.
 func regoRules(rs *rules.Ruleset) ([]*rules.Rule, error) {
 	var out []*rules.Rule
 	for _, r := range rs.Rules() {

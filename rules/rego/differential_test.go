@@ -53,10 +53,7 @@ func translate(t testing.TB, rs *rules.Ruleset) ([]*rules.Rule, []condition.Expr
 		if !r.Enabled {
 			continue
 		}
-		e, err := condition.Parse(r.Expanded())
-		if err != nil {
-			t.Fatalf("rule %q: %v", r.Name, err)
-		}
+		e := r.Tree()
 		enabled = append(enabled, r)
 		exprs = append(exprs, e)
 		in = append(in, rego.Rule{Name: r.Name, Condition: e})
