@@ -139,13 +139,14 @@ func extraOutput(cfg *Config) string {
 
 // buildRego translates the enabled rules into one Rego module.
 func (st *ruleState) buildRego(ctx context.Context) error {
-	rs, err := regoRules(st.rs)
-	if err != nil {
-		return err
-	}
-	in := make([]vrego.Rule, 0, len(rs))
-	for _, r := range rs {
-		in = append(in, vrego.Rule{Name: r.Name, Condition: r.Tree()})
+	// The enabled syscall rules, in load order, as the native engine runs them.
+	var rs []*rules.Rule
+	var in []vrego.Rule
+	for _, r := range st.rs.Rules() {
+		if r.Enabled && r.Source == "syscall" {
+			rs = append(rs, r)
+			in = append(in, vrego.Rule{Name: r.Name, Condition: r.Tree()})
+		}
 	}
 	mod, err := vrego.Translate(in)
 	if err != nil {
@@ -157,18 +158,6 @@ func (st *ruleState) buildRego(ctx context.Context) error {
 	}
 	st.regoEngine, st.regoRules = eng, rs
 	return nil
-}
-
-// regoRules are the rules the Rego engine evaluates: the enabled syscall
-// rules, in load order, as the native engine does.
-func regoRules(rs *rules.Ruleset) ([]*rules.Rule, error) {
-	var out []*rules.Rule
-	for _, r := range rs.Rules() {
-		if r.Enabled && r.Source == "syscall" {
-			out = append(out, r)
-		}
-	}
-	return out, nil
 }
 
 func (st *ruleState) loadPolicies(ctx context.Context, entries []string) error {
