@@ -1,7 +1,10 @@
 package rulesprocessor
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
 	"testing"
@@ -11,7 +14,6 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 
 	"github.com/vigil-sec/vigil/rules"
-	"github.com/vigil-sec/vigil/rules/condition"
 	"github.com/vigil-sec/vigil/rules/rego/eventgen"
 )
 
@@ -45,8 +47,7 @@ func stableEvents(t testing.TB) (map[string]*eventgen.Event, []string) {
 	var order []string
 	for _, r := range rs.Rules() {
 		order = append(order, r.Name)
-		e, err := condition.Parse(r.Expanded())
-		require.NoError(t, err)
+		e := r.Tree()
 		for attempt := 0; attempt < 200; attempt++ {
 			ev, _ := gen.Synthesize(e, true)
 			if r.Matches(ev.Fields()) {
@@ -137,4 +138,49 @@ func ruleNamesOf(ld plog.Logs) []string {
 		}
 	}
 	return out
+}
+
+var updateGolden = flag.Bool("update", false, "rewrite golden files instead of comparing with them")
+
+// stableAlertsFile holds the alerts of TestStableAlertsGolden for the
+// falcojson exporter's tests, which replay them against falcosidekick's
+// acceptance rules: every alert of the stable-rules positive tests must be
+// accepted there.
+var stableAlertsFile = filepath.Join("..", "..", "exporter", "falcojsonexporter", "testdata", "alerts", "stable-rules.json")
+
+// TestStableAlertsGolden: the alert records the upstream stable rules raise
+// on their synthesised events, as OTLP JSON, are what the committed file
+// says (regenerate with -update), so the exporter's replay of that file
+// cannot drift from what the processor really emits.
+func TestStableAlertsGolden(t *testing.T) {
+	events, order := stableEvents(t)
+	batch := plog.NewLogs()
+	for _, name := range order {
+		ev, ok := events[name]
+		require.True(t, ok, "no event for %q", name)
+		generatedLogs(ev).ResourceLogs().MoveAndAppendTo(batch.ResourceLogs())
+	}
+	cfg := createDefaultConfig()
+	cfg.Files = []string{upstreamRules(t, "falco_rules.yaml")}
+	p, sink := newTestProcessor(t, cfg)
+	require.NoError(t, p.ConsumeLogs(context.Background(), batch))
+	require.Len(t, sink.AllLogs(), 1)
+	out := sink.AllLogs()[0]
+	require.Equal(t, len(order), out.LogRecordCount(), "one alert per stable rule")
+	for _, lr := range alerts(sink) {
+		lr.SetObservedTimestamp(lr.Timestamp()) // the only wall-clock value
+	}
+	raw, err := (&plog.JSONMarshaler{}).MarshalLogs(out)
+	require.NoError(t, err)
+	var pretty bytes.Buffer
+	require.NoError(t, json.Indent(&pretty, raw, "", " "))
+	pretty.WriteByte('\n')
+	if *updateGolden {
+		require.NoError(t, os.MkdirAll(filepath.Dir(stableAlertsFile), 0o755))
+		require.NoError(t, os.WriteFile(stableAlertsFile, pretty.Bytes(), 0o644))
+		return
+	}
+	want, err := os.ReadFile(stableAlertsFile)
+	require.NoError(t, err, "run: go test ./processor/rulesprocessor -run TestStableAlertsGolden -update")
+	require.Equal(t, string(want), pretty.String(), "the stable rules' alerts changed; rerun with -update and review the diff")
 }
