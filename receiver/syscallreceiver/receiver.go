@@ -18,6 +18,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/receiver"
+	"go.opentelemetry.io/collector/receiver/receiverhelper"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 	"go.uber.org/zap"
@@ -48,6 +49,10 @@ type syscallReceiver struct {
 	set  receiver.Settings
 	next consumer.Logs
 
+	// obs records the collector's standard receiver metrics (accepted and
+	// refused log records) around each batch handed on.
+	obs *receiverhelper.ObsReport
+
 	mu      sync.Mutex
 	started bool
 	tb      *metadata.TelemetryBuilder
@@ -59,7 +64,15 @@ type syscallReceiver struct {
 }
 
 func newReceiver(set receiver.Settings, cfg *Config, next consumer.Logs) (*syscallReceiver, error) {
-	return &syscallReceiver{cfg: cfg, set: set, next: next}, nil
+	obs, err := receiverhelper.NewObsReport(receiverhelper.ObsReportSettings{
+		ReceiverID:             set.ID,
+		Transport:              "ebpf",
+		ReceiverCreateSettings: set,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &syscallReceiver{cfg: cfg, set: set, next: next, obs: obs}, nil
 }
 
 // selection computes which syscalls become records (emit) and which the
@@ -380,8 +393,14 @@ func (r *syscallReceiver) send(in <-chan plog.Logs, done chan<- struct{}) {
 	ctx := context.Background()
 	for logs := range in {
 		n := logs.LogRecordCount()
-		if err := r.next.ConsumeLogs(ctx, logs); err != nil {
-			r.set.Logger.Debug("the next consumer refused a batch", zap.Error(err), zap.Int("records", n))
+		octx := r.obs.StartLogsOp(ctx)
+		err := r.next.ConsumeLogs(octx, logs)
+		r.obs.EndLogsOp(octx, "syscall", n, err)
+		if err != nil {
+			// The events cannot be read again: say so (the collector's
+			// logger samples repeated messages).
+			r.set.Logger.Warn("the next consumer refused a batch; its records are lost", zap.Error(err), zap.Int("records", n))
+			continue
 		}
 		r.tb.ReceiverSyscallRecordsEmitted.Add(ctx, int64(n))
 	}

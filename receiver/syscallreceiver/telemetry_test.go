@@ -2,11 +2,13 @@ package syscallreceiver
 
 import (
 	"context"
+	"errors"
 	"os/exec"
 	"testing"
 	"time"
 
 	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
@@ -74,5 +76,47 @@ func TestKernelDropsAreCounted(t *testing.T) {
 	}
 	if _, err := tt.GetMetric("otelcol_receiver_syscall_process_table_size"); err != nil {
 		t.Errorf("process_table_size: %v", err)
+	}
+}
+
+// A batch the next consumer refuses is lost (the kernel cannot resend it),
+// so it must show up in the collector's standard refused counter and not
+// as emitted; accepted batches show up as accepted.
+func TestRefusedBatchesAreCounted(t *testing.T) {
+	requireRoot(t)
+	for _, refuse := range []bool{false, true} {
+		tt := componenttest.NewTelemetry()
+		cfg := testConfig()
+		var next consumer.Logs = new(consumertest.LogsSink)
+		if refuse {
+			next = consumertest.NewErr(errors.New("memory limit reached"))
+		}
+		r, err := NewFactory().CreateLogs(context.Background(), metadatatest.NewSettings(tt), cfg, next)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Start(context.Background(), nil); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 5; i++ {
+			if err := exec.Command("cat", "/etc/hostname").Run(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		time.Sleep(500 * time.Millisecond)
+		if err := r.Shutdown(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		accepted, _ := sum(t, tt, "otelcol_receiver_accepted_log_records")
+		refused, _ := sum(t, tt, "otelcol_receiver_refused_log_records")
+		emitted, _ := sum(t, tt, "otelcol_receiver_syscall_records_emitted")
+		if refuse {
+			if refused == 0 || accepted != 0 || emitted != 0 {
+				t.Errorf("refusing consumer: accepted %d, refused %d, emitted %d; want 0, >0, 0", accepted, refused, emitted)
+			}
+		} else if accepted == 0 || refused != 0 || emitted != accepted {
+			t.Errorf("accepting consumer: accepted %d, refused %d, emitted %d; want >0, 0, = accepted", accepted, refused, emitted)
+		}
+		tt.Shutdown(context.Background())
 	}
 }

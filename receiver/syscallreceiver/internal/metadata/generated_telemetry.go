@@ -95,7 +95,7 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	errs = errors.Join(errs, err)
 	builder.ReceiverSyscallRecordsEmitted, err = builder.meter.Int64Counter(
 		"otelcol_receiver_syscall_records_emitted",
-		metric.WithDescription("Log records handed to the next consumer. [Alpha]"),
+		metric.WithDescription("Log records the next consumer accepted (refused ones are counted in otelcol_receiver_refused_log_records). [Alpha]"),
 		metric.WithUnit("{record}"),
 	)
 	errs = errors.Join(errs, err)

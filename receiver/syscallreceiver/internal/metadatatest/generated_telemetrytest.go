@@ -102,7 +102,7 @@ func AssertEqualReceiverSyscallProcessTableSize(t *testing.T, tt *componenttest.
 func AssertEqualReceiverSyscallRecordsEmitted(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
 	want := metricdata.Metrics{
 		Name:        "otelcol_receiver_syscall_records_emitted",
-		Description: "Log records handed to the next consumer. [Alpha]",
+		Description: "Log records the next consumer accepted (refused ones are counted in otelcol_receiver_refused_log_records). [Alpha]",
 		Unit:        "{record}",
 		Data: metricdata.Sum[int64]{
 			Temporality: metricdata.CumulativeTemporality,
