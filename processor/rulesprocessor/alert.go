@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/vigil-sec/vigil/alert"
 	"github.com/vigil-sec/vigil/rules"
+	"github.com/vigil-sec/vigil/rules/fields"
 	"github.com/vigil-sec/vigil/rules/output"
 	"github.com/vigil-sec/vigil/rules/priority"
 	vrego "github.com/vigil-sec/vigil/rules/rego"
@@ -67,10 +69,20 @@ func (p *rulesProcessor) writePolicyAlert(ctx context.Context, a *vrego.Alert, l
 		attribute.String("rule", a.Rule), attribute.String("priority", a.Priority.String()))))
 }
 
-// startAlert copies the event's attributes and sets the record fields every
-// alert has; it returns the attributes to add the rule's to.
+// startAlert copies the event's attributes, except its environment, and sets
+// the record fields every alert has; it returns the attributes to add the
+// rule's to. Environments hold secrets (tokens, passwords) and alerts travel
+// to shared backends, so, as in Falco, an alert carries an environment value
+// only where the rule's output names it (%proc.env[NAME], in output_fields).
 func startAlert(lr, dst plog.LogRecord, now pcommon.Timestamp, prio priority.Priority) pcommon.Map {
-	lr.Attributes().CopyTo(dst.Attributes())
+	attrs := dst.Attributes()
+	attrs.EnsureCapacity(lr.Attributes().Len())
+	lr.Attributes().Range(func(k string, v pcommon.Value) bool {
+		if !isEnvironment(k) {
+			v.CopyTo(attrs.PutEmpty(k))
+		}
+		return true
+	})
 	dst.SetEventName(alert.EventName)
 	ts := lr.Timestamp()
 	if ts == 0 {
@@ -84,6 +96,13 @@ func startAlert(lr, dst plog.LogRecord, now pcommon.Timestamp, prio priority.Pri
 	dst.SetSpanID(lr.SpanID())
 	return dst.Attributes()
 }
+
+func isEnvironment(key string) bool {
+	return key == envArgKey || strings.HasPrefix(key, fields.KeyProcEnv.Name)
+}
+
+// envArgKey is execve's env parameter as the receiver renders it.
+var envArgKey = fields.KeyEvtArg.Name + "env"
 
 func putTags(attrs pcommon.Map, tags []string) {
 	s := attrs.PutEmptySlice(alert.RuleTags)

@@ -331,3 +331,41 @@ func TestDefaultRulesetWhenNoFiles(t *testing.T) {
 	rs, _ := got[0].Attributes().Get(alert.RulesetName)
 	assert.Equal(t, "vigil-files.yaml", rs.Str())
 }
+
+// An execve's environment (process.environment_variable.* and the rendered
+// env parameter) stays out of the alert unless the rule's output names a
+// variable, which then travels in output_fields only.
+func TestAlertLeavesTheEnvironmentOut(t *testing.T) {
+	cfg := createDefaultConfig()
+	cfg.SuggestedOutput = false
+	cfg.Files = []string{writeFile(t, t.TempDir(), "exec.yaml", `
+- rule: Exec with proxy
+  desc: A program started with a proxy set.
+  condition: evt.type = execve and proc.env[HTTP_PROXY] exists
+  output: "%proc.name started with HTTP_PROXY=%proc.env[HTTP_PROXY]"
+  priority: NOTICE
+`)}
+	p, sink := newTestProcessor(t, cfg)
+	ld := plog.NewLogs()
+	ev := catShadow()
+	ev["vigil.evt.type"] = "execve"
+	ev["vigil.evt.arg.exe"] = "cat"
+	ev["vigil.evt.arg.env"] = "HTTP_PROXY=http://proxy:3128 DB_PASSWORD=hunter2"
+	ev["process.environment_variable.HTTP_PROXY"] = "http://proxy:3128"
+	ev["process.environment_variable.DB_PASSWORD"] = "hunter2"
+	appendEvent(ld, ev, eventTime)
+	require.NoError(t, p.ConsumeLogs(context.Background(), ld))
+
+	got := alerts(sink)
+	require.Len(t, got, 1)
+	attrs := got[0].Attributes()
+	for k := range attrs.AsRaw() {
+		assert.False(t, strings.HasPrefix(k, "process.environment_variable.") || k == "vigil.evt.arg.env", "alert carries %s", k)
+	}
+	v, ok := attrs.Get("vigil.evt.arg.exe")
+	assert.True(t, ok && v.Str() == "cat", "other event attributes are still copied")
+	of, _ := attrs.Get(alert.OutputFields)
+	assert.Equal(t, map[string]any{"proc.name": "cat", "proc.env[HTTP_PROXY]": "http://proxy:3128"}, of.Map().AsRaw())
+	assert.Equal(t, "cat started with HTTP_PROXY=http://proxy:3128", got[0].Body().Str())
+	assert.NotContains(t, got[0].Body().Str(), "hunter2")
+}
