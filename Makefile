@@ -61,10 +61,12 @@ generate:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
 
-## fuzz: FUZZTIME per target (default 1m).
+## fuzz: the condition parser and the rules-file loader, FUZZTIME each
+## (default 1m; the corpora under testdata/fuzz come from 10-minute runs).
 FUZZTIME ?= 1m
 fuzz:
 	$(GO) test ./rules/condition -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
+	$(GO) test ./rules/loader -run '^$$' -fuzz FuzzLoad -fuzztime $(FUZZTIME)
 
 clean:
 	rm -rf bin
