@@ -3,6 +3,7 @@ package syscallreceiver
 import (
 	"fmt"
 	"net"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -58,7 +59,10 @@ func TestIPv6AndUnixConnects(t *testing.T) {
 		t.Errorf("IPv6 vigil.fd.type = %q", got)
 	}
 
-	cu := exec.Command("python3", "-c", "import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])", sock)
+	// Another process must connect: the receiver drops its own process's
+	// events, and this test process is that process.
+	cu := exec.Command(os.Args[0], "-test.run=^TestUnixConnectHelper$")
+	cu.Env = append(os.Environ(), unixConnectEnv+"="+sock)
 	if out, err := cu.CombinedOutput(); err != nil {
 		t.Fatalf("unix connect: %v: %s", err, out)
 	}
@@ -76,4 +80,21 @@ func TestIPv6AndUnixConnects(t *testing.T) {
 	if _, ok := rec.attr.Get("network.transport"); ok {
 		t.Error("a unix socket carries network.transport")
 	}
+}
+
+const unixConnectEnv = "VIGIL_TEST_UNIX_CONNECT"
+
+// TestUnixConnectHelper is the child process of TestLoopbackConnects: it
+// connects to the unix socket named in the environment and exits. It does
+// nothing in a normal test run.
+func TestUnixConnectHelper(t *testing.T) {
+	path := os.Getenv(unixConnectEnv)
+	if path == "" {
+		t.Skip("runs only as the child of TestIPv6AndUnixConnects")
+	}
+	c, err := net.Dial("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
 }
