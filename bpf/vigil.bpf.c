@@ -267,12 +267,27 @@ GLOBAL __u32 sec_path(struct scratch_buf *sb, __u32 off, __u32 ta, __u64 pathp)
 		struct dentry *parent = BPF_CORE_READ(d, d_parent);
 		if (d == root || d == parent) {
 			struct mount *mp = BPF_CORE_READ(m, mnt_parent);
-			if (d != root || m == mp)
-				break;
-			d = BPF_CORE_READ(m, mnt_mountpoint);
-			m = mp;
-			vm = (struct vfsmount *)__builtin_preserve_access_index(&mp->mnt);
-			continue;
+			if (d == root) {
+				if (m == mp)
+					break;
+				d = BPF_CORE_READ(m, mnt_mountpoint);
+				m = mp;
+				vm = (struct vfsmount *)__builtin_preserve_access_index(&mp->mnt);
+				continue;
+			}
+			/* A dentry that is its own parent without being a mount
+			 * root belongs to a pseudo file (memfd, anonymous inode)
+			 * or is disconnected: the kernel prints its own name as
+			 * the whole path ("/memfd:x (deleted)"), and so must we,
+			 * or an exec from a memfd would look like an exec of "/". */
+			__u32 p = pos;
+			if (p <= SCRATCH_SIZE - MAX_NAME && pos - off <= MAX_STR - MAX_NAME) {
+				long n = bpf_probe_read_kernel_str(&buf[BOUNDED(p, 0xffff)], MAX_NAME,
+								   BPF_CORE_READ(d, d_name.name));
+				if (n > 0)
+					pos += n;
+			}
+			break;
 		}
 		const unsigned char *name = BPF_CORE_READ(d, d_name.name);
 		if (pos - off > MAX_STR - MAX_NAME)
