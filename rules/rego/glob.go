@@ -116,60 +116,16 @@ func (s *byteSet) class() string {
 	return b.String()
 }
 
-// bracketSet parses the bracket expression at the start of p and returns the
-// bytes it matches and its width, or ok false when it is not terminated.
+// bracketSet returns the bytes that the bracket expression at the start of p
+// matches and its width, or ok false when it is not terminated. It asks
+// fnmatch about every byte, so the two engines cannot disagree on a class.
 func bracketSet(p string, fold bool) (set byteSet, width int, ok bool) {
-	i := 1
-	negate := false
-	if i < len(p) && (p[i] == '!' || p[i] == '^') {
-		negate = true
-		i++
-	}
-	var in byteSet
-	first := true
-	for {
-		if i >= len(p) {
+	for c := range set {
+		m, w, valid := fnmatch.MatchBracket(p, byte(c), fold)
+		if !valid {
 			return set, 0, false
 		}
-		lo := p[i]
-		if lo == ']' && !first {
-			i++
-			break
-		}
-		first = false
-		if lo == '[' && i+1 < len(p) && p[i+1] == ':' {
-			if end := fnmatch.ClassEnd(p, i+2); end >= 0 {
-				for c := 0; c < 256; c++ {
-					if fnmatch.InClass(p[i+2:end], byte(c), fold) {
-						in[c] = true
-					}
-				}
-				i = end + 2
-				continue
-			}
-		}
-		if lo == '\\' && i+1 < len(p) {
-			i++
-			lo = p[i]
-		}
-		i++
-		hi := lo
-		if i+1 < len(p) && p[i] == '-' && p[i+1] != ']' {
-			hi = p[i+1]
-			i += 2
-			if hi == '\\' && i < len(p) {
-				hi = p[i]
-				i++
-			}
-		}
-		for c := 0; c < 256; c++ {
-			if fnmatch.InRange(lo, hi, byte(c), fold) {
-				in[c] = true
-			}
-		}
-	}
-	for c := range set {
-		set[c] = in[c] != negate
+		set[c], width = m, w
 	}
 	if fold {
 		// The value is folded to lower case before matching.
@@ -177,7 +133,7 @@ func bracketSet(p string, fold bool) (set byteSet, width int, ok bool) {
 			set[c] = false
 		}
 	}
-	return set, i, true
+	return set, width, true
 }
 
 // pmatchRegexp turns one pmatch path into an alternative of an anchored

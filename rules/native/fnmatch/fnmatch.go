@@ -53,7 +53,7 @@ func match(p, s string, fold bool) bool {
 				si++
 				continue
 			case '[':
-				if ok, width, valid := matchBracket(p[pi:], s[si], fold); valid {
+				if ok, width, valid := MatchBracket(p[pi:], s[si], fold); valid {
 					if ok {
 						pi += width
 						si++
@@ -104,10 +104,12 @@ func eq(a, b byte, fold bool) bool {
 	return fold && lower(a) == lower(b)
 }
 
-// matchBracket matches one byte against the bracket expression at the start
+// MatchBracket matches one byte against the bracket expression at the start
 // of p. valid is false when the expression is not terminated, in which case
-// "[" is an ordinary character.
-func matchBracket(p string, c byte, fold bool) (ok bool, width int, valid bool) {
+// "[" is an ordinary character; width does not depend on c. It is exported
+// for the Rego translator, which turns bracket expressions into byte sets
+// and must agree with Match byte for byte.
+func MatchBracket(p string, c byte, fold bool) (ok bool, width int, valid bool) {
 	i := 1
 	negate := false
 	if i < len(p) && (p[i] == '!' || p[i] == '^') {
@@ -127,8 +129,8 @@ func matchBracket(p string, c byte, fold bool) (ok bool, width int, valid bool) 
 		}
 		first = false
 		if lo == '[' && i+1 < len(p) && p[i+1] == ':' {
-			if end := ClassEnd(p, i+2); end >= 0 {
-				if InClass(p[i+2:end], c, fold) {
+			if end := classEnd(p, i+2); end >= 0 {
+				if inClass(p[i+2:end], c, fold) {
 					matched = true
 				}
 				i = end + 2
@@ -149,18 +151,16 @@ func matchBracket(p string, c byte, fold bool) (ok bool, width int, valid bool) 
 				i++
 			}
 		}
-		if InRange(lo, hi, c, fold) {
+		if inRange(lo, hi, c, fold) {
 			matched = true
 		}
 	}
 	return matched != negate, i, true
 }
 
-// ClassEnd returns the index of the ":]" that closes a character class
-// name starting at from (just after "[:"), or -1 if there is none. ClassEnd,
-// InRange and InClass are exported for the Rego translator, which turns
-// bracket expressions into byte sets and must agree with Match byte for byte.
-func ClassEnd(p string, from int) int {
+// classEnd returns the index of the ":]" that closes a character class
+// name starting at from (just after "[:"), or -1 if there is none.
+func classEnd(p string, from int) int {
 	for j := from; j+1 < len(p); j++ {
 		if p[j] == ':' && p[j+1] == ']' {
 			return j
@@ -172,9 +172,9 @@ func ClassEnd(p string, from int) int {
 	return -1
 }
 
-// InRange reports whether c lies in the bracket range lo-hi, either case
+// inRange reports whether c lies in the bracket range lo-hi, either case
 // counting when fold is set.
-func InRange(lo, hi, c byte, fold bool) bool {
+func inRange(lo, hi, c byte, fold bool) bool {
 	if lo <= c && c <= hi {
 		return true
 	}
@@ -189,9 +189,9 @@ func InRange(lo, hi, c byte, fold bool) bool {
 	return false
 }
 
-// InClass reports whether c belongs to the POSIX class [:name:] (ASCII
+// inClass reports whether c belongs to the POSIX class [:name:] (ASCII
 // only); with fold, upper and lower also match the other case.
-func InClass(name string, c byte, fold bool) bool {
+func inClass(name string, c byte, fold bool) bool {
 	isUpper := 'A' <= c && c <= 'Z'
 	isLower := 'a' <= c && c <= 'z'
 	isDigit := '0' <= c && c <= '9'
