@@ -97,21 +97,7 @@ func TestCatShadowYieldsOpenat(t *testing.T) {
 
 func TestConnectYieldsTuple(t *testing.T) {
 	requireRoot(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
-	port := ln.Addr().(*net.TCPAddr).Port
+	port := serve(t, "tcp", "127.0.0.1:0").Addr().(*net.TCPAddr).Port
 	sink := startReceiver(t, testConfig())
 	// bash's /dev/tcp does a real connect(2) from a process other than the
 	// collector (whose own syscalls the probe drops)
@@ -120,12 +106,7 @@ func TestConnectYieldsTuple(t *testing.T) {
 		t.Fatalf("connect: %v: %s", err, out)
 	}
 	pid := int64(cmd.Process.Pid)
-	rec, ok := waitFor(t, sink, 5*time.Second, func(r record) bool {
-		p, _ := intv(r.res, "process.pid")
-		// bash resolves the address first, and where nsswitch names nscd
-		// glibc connects to its unix socket: that connect is not this one
-		return p == pid && str(r.attr, "vigil.evt.type") == "connect" && str(r.attr, "vigil.fd.type") != "unix"
-	})
+	rec, ok := waitFor(t, sink, 5*time.Second, ipConnectBy(pid))
 	if !ok {
 		t.Fatalf("no connect by pid %d", pid)
 	}

@@ -31,21 +31,7 @@ func TestRecordSamples(t *testing.T) {
 		mu.Unlock()
 	}
 	defer func() { tap = nil }()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
-	port := ln.Addr().(*net.TCPAddr).Port
+	port := serve(t, "tcp", "127.0.0.1:0").Addr().(*net.TCPAddr).Port
 	startReceiver(t, testConfig())
 	cases := map[string]*exec.Cmd{
 		"cat_shadow": exec.Command("cat", "/etc/shadow"),
