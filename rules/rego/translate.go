@@ -217,26 +217,18 @@ func (t *translator) node(e condition.Expr) (string, error) {
 	}
 	switch e := e.(type) {
 	case *condition.And:
-		lits := make([]string, 0, len(e.Children))
-		for _, c := range e.Children {
-			l, err := t.node(c)
-			if err != nil {
-				return "", err
-			}
-			lits = append(lits, l)
+		lits, err := t.nodeList(e.Children)
+		if err != nil {
+			return "", err
 		}
 		name := t.newName("all_")
 		fmt.Fprintf(&t.body, "%s if {\n\t%s\n}\n\n", name, strings.Join(lits, "\n\t"))
 		t.nodes[key] = name
 		return name, nil
 	case *condition.Or:
-		lits := make([]string, 0, len(e.Children))
-		for _, c := range e.Children {
-			l, err := t.node(c)
-			if err != nil {
-				return "", err
-			}
-			lits = append(lits, l)
+		lits, err := t.nodeList(e.Children)
+		if err != nil {
+			return "", err
 		}
 		name := t.newName("any_")
 		for _, l := range lits {
@@ -256,6 +248,19 @@ func (t *translator) node(e condition.Expr) (string, error) {
 		return name, nil
 	}
 	return "", &Error{Rule: t.rule, Msg: fmt.Sprintf("unexpected condition node %T", e)}
+}
+
+// nodeList translates the children of an and or an or, in order.
+func (t *translator) nodeList(children []condition.Expr) ([]string, error) {
+	lits := make([]string, 0, len(children))
+	for _, c := range children {
+		l, err := t.node(c)
+		if err != nil {
+			return nil, err
+		}
+		lits = append(lits, l)
+	}
+	return lits, nil
 }
 
 // constant registers a constant term (a set or an array literal) once and
