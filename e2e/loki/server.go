@@ -55,7 +55,11 @@ func Start(t testing.TB) *Server {
 
 // config is the minimal single-process configuration: in-memory ring,
 // filesystem storage under dir, TSDB v13 schema, structured metadata on
-// (OTLP attributes that are not index labels land there).
+// (OTLP attributes that are not index labels land there). The query path
+// runs over loopback gRPC, whose 4 MiB default a query for 100 alerts can
+// pass, because each entry carries all its structured metadata (ancestor
+// command lines among it); the limit is raised as Loki's own integration
+// tests do.
 func config(dir string, httpPort, grpcPort int) string {
 	return fmt.Sprintf(`auth_enabled: false
 server:
@@ -63,6 +67,8 @@ server:
   http_listen_port: %d
   grpc_listen_address: 127.0.0.1
   grpc_listen_port: %d
+  grpc_server_max_recv_msg_size: 67108864
+  grpc_server_max_send_msg_size: 67108864
   log_level: warn
 common:
   instance_addr: 127.0.0.1

@@ -2,6 +2,7 @@ package proctable
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -90,7 +91,7 @@ func (fs *ProcFS) Load(pid int64) (*Process, bool) {
 			}
 		}
 	}
-	if cl, err := os.ReadFile(filepath.Join(dir, "cmdline")); err == nil && len(cl) > 0 {
+	if cl := readCmdline(filepath.Join(dir, "cmdline")); len(cl) > 0 {
 		cl = bytes.TrimRight(cl, "\x00")
 		for _, a := range bytes.Split(cl, []byte{0}) {
 			p.Args = append(p.Args, string(a))
@@ -119,6 +120,26 @@ func (fs *ProcFS) Load(pid int64) (*Process, bool) {
 	}
 	p.SetCmdline()
 	return p, true
+}
+
+// MaxCmdline is how much of a command line is kept: the probe copies at
+// most MAX_STR-1 bytes of an exec's argv (bpf/vigil.bpf.c), as Falco's
+// drivers do, so a process seeded from /proc must not carry more than one
+// the probe saw exec. Unbounded, a CI runner's 60 KB command line rode on
+// every alert of its descendants (as vigil.proc.acmdlines) and pushed them
+// past Loki's structured-metadata limit.
+const MaxCmdline = 4095
+
+// readCmdline reads at most MaxCmdline bytes of /proc/PID/cmdline.
+func readCmdline(path string) []byte {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	buf := make([]byte, MaxCmdline)
+	n, _ := io.ReadFull(f, buf)
+	return buf[:n]
 }
 
 // ContainerFromProcCgroup scans /proc/PID/cgroup lines
