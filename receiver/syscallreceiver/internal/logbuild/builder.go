@@ -1,5 +1,5 @@
 // Package logbuild turns the probe's records into process-table updates and
-// OTLP log records that follow the rules/fields attribute contract.
+// OTLP log records that follow the eventattr attribute contract.
 package logbuild
 
 import (
@@ -12,15 +12,12 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"golang.org/x/sys/unix"
 
+	"github.com/vigil-sec/vigil/eventattr"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/container"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/event"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/proctable"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/syscalls"
-	"github.com/vigil-sec/vigil/rules/fields"
 )
-
-// EventName is the EventName of every syscall record.
-const EventName = "vigil.syscall"
 
 // ScopeName names the instrumentation scope of the records.
 const ScopeName = "github.com/vigil-sec/vigil/receiver/syscallreceiver"
@@ -103,7 +100,7 @@ func (b *Builder) Take() plog.Logs {
 	l := b.logs
 	if b.mixed {
 		cid := func(rl plog.ResourceLogs) string {
-			v, _ := rl.Resource().Attributes().Get(fields.KeyContainerID.Name)
+			v, _ := rl.Resource().Attributes().Get(eventattr.ContainerID)
 			return v.Str()
 		}
 		l.ResourceLogs().Sort(func(x, y plog.ResourceLogs) bool { return cid(x) < cid(y) })

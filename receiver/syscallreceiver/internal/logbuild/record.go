@@ -5,10 +5,10 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
+	"github.com/vigil-sec/vigil/eventattr"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/event"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/proctable"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/syscalls"
-	"github.com/vigil-sec/vigil/rules/fields"
 )
 
 // record builds the log record of one syscall, under the resource of the
@@ -21,7 +21,7 @@ func (b *Builder) record(sc *syscalls.Syscall, p *proctable.Process, r *event.Re
 	b.evtNum++
 	lr.SetTimestamp(pcommon.Timestamp(int64(r.TS) + b.BootToWallNs))
 	lr.SetObservedTimestamp(observed)
-	lr.SetEventName(EventName)
+	lr.SetEventName(eventattr.EventNameSyscall)
 	a := lr.Attributes()
 	// the attribute array is the record's largest allocation: size it by
 	// what this syscall's records needed so far
@@ -31,13 +31,13 @@ func (b *Builder) record(sc *syscalls.Syscall, p *proctable.Process, r *event.Re
 	}
 	a.EnsureCapacity(int(b.attrCap[nr]))
 
-	a.PutStr(fields.KeyEvtType.Name, sc.Name)
-	a.PutInt(fields.KeyEvtNum.Name, b.evtNum)
-	a.PutInt(fields.KeyEvtCPU.Name, int64(r.CPU))
-	a.PutInt(fields.KeyEvtRawRes.Name, r.Ret)
-	a.PutInt(fields.KeyThreadTID.Name, int64(r.TID))
+	a.PutStr(eventattr.EvtType, sc.Name)
+	a.PutInt(eventattr.EvtNum, b.evtNum)
+	a.PutInt(eventattr.EvtCPU, int64(r.CPU))
+	a.PutInt(eventattr.EvtRawRes, r.Ret)
+	a.PutInt(eventattr.ThreadTID, int64(r.TID))
 	if int64(r.TID) == p.PID {
-		a.PutInt(fields.KeyThreadVTID.Name, p.VPID)
+		a.PutInt(eventattr.ThreadVTID, p.VPID)
 	}
 
 	b.putParams(a, sc, p, r)
@@ -50,7 +50,7 @@ func (b *Builder) record(sc *syscalls.Syscall, p *proctable.Process, r *event.Re
 		for _, kv := range p.Env {
 			k, v, _ := strings.Cut(kv, "=")
 			if k != "" {
-				a.PutStr(fields.KeyProcEnv.Name+k, v)
+				a.PutStr(eventattr.ProcEnvPrefix+k, v)
 			}
 		}
 	}

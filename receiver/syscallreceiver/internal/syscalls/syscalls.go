@@ -7,7 +7,7 @@ package syscalls
 import (
 	"sort"
 
-	"github.com/vigil-sec/vigil/rules/fields"
+	"github.com/vigil-sec/vigil/eventattr"
 )
 
 // What the probe reads for an argument (VG_ARG_*).
@@ -126,13 +126,13 @@ func init() {
 		s := &table[i]
 		for j := range s.Params {
 			pr := &s.Params[j]
-			pr.ArgKey = fields.KeyEvtArg.Name + pr.Name
-			pr.RawKey = fields.KeyEvtRawArg.Name + pr.Name
+			pr.ArgKey = eventattr.EvtArgPrefix + pr.Name
+			pr.RawKey = eventattr.EvtRawArgPrefix + pr.Name
 			switch pr.R {
 			case ROpenFlags, RHowFlags:
-				s.RawFlags = s.RawFlags || pr.RawKey == fields.KeyOpenFlags.Name
+				s.RawFlags = s.RawFlags || pr.RawKey == eventattr.OpenFlags
 			case RMode, RHowMode:
-				s.RawMode = s.RawMode || pr.RawKey == fields.KeyOpenMode.Name
+				s.RawMode = s.RawMode || pr.RawKey == eventattr.OpenMode
 			}
 		}
 		s.NArgs = nargs(s)
