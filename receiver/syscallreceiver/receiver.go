@@ -24,6 +24,7 @@ import (
 	"go.uber.org/zap"
 	"golang.org/x/sys/unix"
 
+	"github.com/vigil-sec/vigil/internal/linuxabi"
 	"github.com/vigil-sec/vigil/internal/syscallset"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/logbuild"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/metadata"
@@ -115,18 +116,11 @@ func mode(nr int, emit, capture []bool) probe.Mode {
 	switch {
 	case !capture[nr]:
 		return probe.Off
-	case !emit[nr] && nr == closeNR:
+	case !emit[nr] && nr == linuxabi.SysClose:
 		return probe.Defer
 	}
 	return probe.Capture
 }
-
-var closeNR = func() int {
-	if s, ok := syscalls.Lookup("close"); ok {
-		return s.NR
-	}
-	return -1
-}()
 
 func names(sel []bool) []string {
 	var out []string

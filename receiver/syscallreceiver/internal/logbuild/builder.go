@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/vigil-sec/vigil/eventattr"
+	"github.com/vigil-sec/vigil/internal/linuxabi"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/container"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/event"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/proctable"
@@ -152,7 +153,7 @@ func (b *Builder) Handle(raw []byte, observed pcommon.Timestamp) error {
 		// a close is recorded before the fd is forgotten, so it still names
 		// it; everything else after its effect, as Falco evaluates rules on
 		// the state the event leaves
-		closing := sc.Name == "close" || sc.Name == "close_range"
+		closing := sc.NR == linuxabi.SysClose || sc.NR == linuxabi.SysCloseRange
 		if emit && closing {
 			b.record(sc, p, r, observed)
 		}
@@ -389,10 +390,10 @@ func (b *Builder) track(sc *syscalls.Syscall, p *proctable.Process, r *event.Rec
 	if ret < 0 {
 		return
 	}
-	switch sc.Name {
-	case "open", "openat", "openat2", "creat":
+	switch sc.NR {
+	case linuxabi.SysOpen, linuxabi.SysOpenat, linuxabi.SysOpenat2, linuxabi.SysCreat:
 		dirfd := int8(-1)
-		if sc.Name == "openat" || sc.Name == "openat2" {
+		if sc.NR == linuxabi.SysOpenat || sc.NR == linuxabi.SysOpenat2 {
 			dirfd = 0
 		}
 		arg := 0
@@ -405,38 +406,38 @@ func (b *Builder) track(sc *syscalls.Syscall, p *proctable.Process, r *event.Rec
 			f.Type = fdType(k, dname)
 		}
 		p.FDs[int32(ret)] = f
-	case "open_by_handle_at":
+	case linuxabi.SysOpenByHandleAt:
 		p.FDs[int32(ret)] = &proctable.FD{Type: "file"}
 		if b.ProcFS != nil {
 			delete(p.FDs, int32(ret))
 			b.fdEntry(p, int32(ret))
 		}
-	case "memfd_create":
+	case linuxabi.SysMemfdCreate:
 		raw, _ := str(r, 0)
 		p.FDs[int32(ret)] = &proctable.FD{Type: "memfd", Path: "/memfd:" + string(raw)}
-	case "close":
+	case linuxabi.SysClose:
 		delete(p.FDs, int32(r.Args[0]))
-	case "close_range":
+	case linuxabi.SysCloseRange:
 		lo, hi := uint32(r.Args[0]), uint32(r.Args[1])
 		for fd := range p.FDs {
 			if uint32(fd) >= lo && uint32(fd) <= hi {
 				delete(p.FDs, fd)
 			}
 		}
-	case "dup", "dup2", "dup3":
+	case linuxabi.SysDup, linuxabi.SysDup2, linuxabi.SysDup3:
 		if f := b.fdEntry(p, int32(r.Args[0])); f != nil {
 			p.FDs[int32(ret)] = f
 		}
-	case "fcntl":
+	case linuxabi.SysFcntl:
 		if cmd := r.Args[1]; cmd == unix.F_DUPFD || cmd == unix.F_DUPFD_CLOEXEC {
 			if f := b.fdEntry(p, int32(r.Args[0])); f != nil {
 				p.FDs[int32(ret)] = f
 			}
 		}
-	case "pipe", "pipe2", "socketpair":
+	case linuxabi.SysPipe, linuxabi.SysPipe2, linuxabi.SysSocketpair:
 		if s, ok := r.Find(event.SecIntPair, -1); ok && len(s.Data) >= 8 {
 			t := "pipe"
-			if sc.Name == "socketpair" {
+			if sc.NR == linuxabi.SysSocketpair {
 				t = "unix"
 			}
 			for i := 0; i < 2; i++ {
@@ -444,49 +445,49 @@ func (b *Builder) track(sc *syscalls.Syscall, p *proctable.Process, r *event.Rec
 				p.FDs[fd] = &proctable.FD{Type: t}
 			}
 		}
-	case "socket", "accept", "accept4", "eventfd2", "userfaultfd", "bpf", "io_uring_setup", "memfd_secret":
-		f := &proctable.FD{Server: sc.Name == "accept" || sc.Name == "accept4"}
+	case linuxabi.SysSocket, linuxabi.SysAccept, linuxabi.SysAccept4, linuxabi.SysEventfd2, linuxabi.SysUserfaultfd, linuxabi.SysBpf, linuxabi.SysIoUringSetup, linuxabi.SysMemfdSecret:
+		f := &proctable.FD{Server: sc.NR == linuxabi.SysAccept || sc.NR == linuxabi.SysAccept4}
 		if k, dname, ok := b.kernelFD(sc, r); ok {
 			f.Type = fdType(k, dname)
 		}
 		p.FDs[int32(ret)] = f
-	case "listen", "bind":
+	case linuxabi.SysListen, linuxabi.SysBind:
 		if f := b.fdEntry(p, int32(r.Args[0])); f != nil {
 			cp := *f
 			cp.Server = true
 			p.FDs[int32(r.Args[0])] = &cp
 		}
-	case "chdir":
+	case linuxabi.SysChdir:
 		raw, _ := str(r, 0)
 		p.Cwd = b.resolveArg(p, r, 0, raw, -1)
 		b.Table.Changed(p)
-	case "fchdir":
+	case linuxabi.SysFchdir:
 		if f := b.fdEntry(p, int32(r.Args[0])); f != nil && f.Path != "" {
 			p.Cwd = f.Path
 			b.Table.Changed(p)
 		}
-	case "setuid", "setfsuid":
-		if sc.Name == "setuid" {
+	case linuxabi.SysSetuid, linuxabi.SysSetfsuid:
+		if sc.NR == linuxabi.SysSetuid {
 			p.UID = uint32(r.Args[0])
 			b.Table.Changed(p)
 		}
-	case "setgid":
+	case linuxabi.SysSetgid:
 		p.GID = uint32(r.Args[0])
 		b.Table.Changed(p)
-	case "setreuid", "setresuid":
+	case linuxabi.SysSetreuid, linuxabi.SysSetresuid:
 		if e := uint32(r.Args[1]); e != 0xffffffff {
 			p.UID = e
 			b.Table.Changed(p)
 		}
-	case "setregid", "setresgid":
+	case linuxabi.SysSetregid, linuxabi.SysSetresgid:
 		if e := uint32(r.Args[1]); e != 0xffffffff {
 			p.GID = e
 			b.Table.Changed(p)
 		}
-	case "setsid":
+	case linuxabi.SysSetsid:
 		p.SID, p.PGID, p.VPGID = p.PID, p.PID, p.VPID
 		b.Table.Changed(p)
-	case "setpgid":
+	case linuxabi.SysSetpgid:
 		if pid, pg := int64(r.Args[0]), int64(r.Args[1]); pid == 0 || pid == p.PID {
 			if pg == 0 {
 				pg = p.PID

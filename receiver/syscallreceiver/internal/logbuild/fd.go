@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/vigil-sec/vigil/eventattr"
+	"github.com/vigil-sec/vigil/internal/linuxabi"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/event"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/proctable"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/syscalls"
@@ -29,10 +30,10 @@ type sockTuple struct {
 // clientSide reports whether the calling process is the client end of the
 // event's socket.
 func clientSide(sc *syscalls.Syscall, f *proctable.FD) bool {
-	switch sc.Name {
-	case "connect", "sendto", "sendmsg":
+	switch sc.NR {
+	case linuxabi.SysConnect, linuxabi.SysSendto, linuxabi.SysSendmsg:
 		return true
-	case "accept", "accept4", "listen", "bind", "recvfrom", "recvmsg":
+	case linuxabi.SysAccept, linuxabi.SysAccept4, linuxabi.SysListen, linuxabi.SysBind, linuxabi.SysRecvfrom, linuxabi.SysRecvmsg:
 		return false
 	}
 	return f == nil || !f.Server
@@ -61,7 +62,7 @@ func (b *Builder) tuple(sc *syscalls.Syscall, p *proctable.Process, r *event.Rec
 		t.proto = l4proto(k)
 		t.local, t.lport = addrOf(k.Family, &k.LAddr), k.LPort
 		t.peer, t.pport = addrOf(k.Family, &k.RAddr), k.RPort
-		if haveSA && sa.addr.IsValid() && (sc.Name != "bind") {
+		if haveSA && sa.addr.IsValid() && (sc.NR != linuxabi.SysBind) {
 			t.peer, t.pport = sa.addr, sa.port
 		}
 		if k.Family == unix.AF_INET6 {
@@ -179,21 +180,21 @@ func (b *Builder) putOpenFD(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Pr
 	}
 	var flags, mode uint64
 	pathArg, dirfd := 0, int8(-1)
-	switch sc.Name {
-	case "open":
+	switch sc.NR {
+	case linuxabi.SysOpen:
 		flags, mode = r.Args[1], r.Args[2]
-	case "openat":
+	case linuxabi.SysOpenat:
 		flags, mode = r.Args[2], r.Args[3]
 		pathArg, dirfd = 1, 0
-	case "openat2":
+	case linuxabi.SysOpenat2:
 		pathArg, dirfd = 1, 0
 		if s, ok := r.Find(event.SecOpenHow, 2); ok && len(s.Data) >= 16 {
 			flags = leU64(s.Data)
 			mode = leU64(s.Data[8:])
 		}
-	case "creat":
+	case linuxabi.SysCreat:
 		flags, mode = unix.O_CREAT|unix.O_WRONLY|unix.O_TRUNC, r.Args[1]
-	case "open_by_handle_at":
+	case linuxabi.SysOpenByHandleAt:
 		flags = r.Args[2]
 	}
 	// the flags and mode parameters already wrote these keys where the
@@ -217,7 +218,7 @@ func (b *Builder) putOpenFD(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Pr
 	}
 	a.PutBool(eventattr.OpenCreated, created)
 	a.PutStr(eventattr.FDType, typ)
-	if sc.Name == "open_by_handle_at" {
+	if sc.NR == linuxabi.SysOpenByHandleAt {
 		if f := b.fdEntry(p, int32(r.Ret)); f != nil && f.Path != "" {
 			a.PutStr(eventattr.FilePath, f.Path)
 		}

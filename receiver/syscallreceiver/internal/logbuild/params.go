@@ -7,6 +7,7 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
+	"github.com/vigil-sec/vigil/internal/linuxabi"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/event"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/proctable"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/syscalls"
@@ -37,7 +38,7 @@ func (b *Builder) render(pr *syscalls.Param, sc *syscalls.Syscall, p *proctable.
 	switch pr.R {
 	case syscalls.RRes:
 		if r.Ret < 0 {
-			if n := syscalls.ErrnoName(-r.Ret); n != "" {
+			if n := linuxabi.ErrnoName(-r.Ret); n != "" {
 				return n, r.Ret, true
 			}
 		}
@@ -47,7 +48,7 @@ func (b *Builder) render(pr *syscalls.Param, sc *syscalls.Syscall, p *proctable.
 		if pr.Arg < 0 {
 			fd = r.Ret
 			if fd < 0 {
-				if n := syscalls.ErrnoName(-fd); n != "" {
+				if n := linuxabi.ErrnoName(-fd); n != "" {
 					return n, fd, true
 				}
 				return b.decimal(pr, fd), fd, true

@@ -6,6 +6,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
 	"github.com/vigil-sec/vigil/eventattr"
+	"github.com/vigil-sec/vigil/internal/linuxabi"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/event"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/proctable"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/syscalls"
@@ -42,7 +43,7 @@ func (b *Builder) record(sc *syscalls.Syscall, p *proctable.Process, r *event.Re
 
 	b.putParams(a, sc, p, r)
 	b.putFD(a, sc, p, r)
-	if (sc.Name == "execve" || sc.Name == "execveat") && r.Ret == 0 {
+	if (sc.NR == linuxabi.SysExecve || sc.NR == linuxabi.SysExecveat) && r.Ret == 0 {
 		// The environment stays on the exec record: rules read proc.env on
 		// spawned_process, and on a resource it would travel with every
 		// batch and every alert of the process to the backends (secrets

@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/vigil-sec/vigil/eventattr"
+	"github.com/vigil-sec/vigil/internal/linuxabi"
 )
 
 // What the probe reads for an argument (VG_ARG_*).
@@ -89,8 +90,10 @@ type Param struct {
 
 // Syscall describes one supported syscall.
 type Syscall struct {
-	Name   string
+	// NR is the syscall's number, a linuxabi.Sys* constant; Name is
+	// linuxabi's name for it.
 	NR     int
+	Name   string
 	Kinds  [6]uint8
 	FDSrc  uint8
 	Params []Param
@@ -124,6 +127,7 @@ func init() {
 	max := 0
 	for i := range table {
 		s := &table[i]
+		s.Name = linuxabi.SyscallName(s.NR)
 		for j := range s.Params {
 			pr := &s.Params[j]
 			pr.ArgKey = eventattr.EvtArgPrefix + pr.Name
