@@ -24,8 +24,8 @@ import (
 	"go.uber.org/zap"
 	"golang.org/x/sys/unix"
 
+	"github.com/vigil-sec/vigil/internal/captureplan"
 	"github.com/vigil-sec/vigil/internal/linuxabi"
-	"github.com/vigil-sec/vigil/internal/syscallset"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/logbuild"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/metadata"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/probe"
@@ -33,9 +33,9 @@ import (
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/syscalls"
 )
 
-// registry is where rules processors publish their syscall sets; a variable
-// so tests can use a private one.
-var registry = syscallset.Default
+// registry is where rules processors publish their capture plans; a
+// variable so tests can use a private one.
+var registry = captureplan.Default
 
 // tap, when set (by tests that record raw samples), sees every raw record
 // before it is handled.
@@ -61,7 +61,9 @@ type syscallReceiver struct {
 	cancel  context.CancelFunc
 	done    chan struct{}
 	unsub   func()
-	updates chan []bool
+	// updates hands a changed capture plan from the registry to the reader
+	// (at most one pending: a newer plan replaces it).
+	updates chan captureplan.Merged
 }
 
 func newReceiver(set receiver.Settings, cfg *Config, next consumer.Logs) (*syscallReceiver, error) {
@@ -78,7 +80,7 @@ func newReceiver(set receiver.Settings, cfg *Config, next consumer.Logs) (*sysca
 
 // selection computes which syscalls become records (emit) and which the
 // kernel captures (emit plus the state set).
-func (r *syscallReceiver) selection(published []string, havePublished bool) (emit []bool, capture []bool) {
+func (r *syscallReceiver) selection(plan captureplan.Merged) (emit []bool, capture []bool) {
 	emit = make([]bool, probe.MaxSyscalls)
 	capture = make([]bool, probe.MaxSyscalls)
 	mark := func(dst []bool, name string) {
@@ -91,8 +93,8 @@ func (r *syscallReceiver) selection(published []string, havePublished bool) (emi
 		for _, n := range r.cfg.Syscalls.Names {
 			mark(emit, n)
 		}
-	case havePublished:
-		for _, n := range published {
+	case plan.Published:
+		for _, n := range plan.Syscalls {
 			mark(emit, n)
 		}
 	default:
@@ -167,6 +169,10 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 		return fmt.Errorf("syscall receiver: %w", err)
 	}
 	fail := func(err error) error {
+		if r.unsub != nil {
+			r.unsub()
+			r.unsub = nil
+		}
 		p.Close()
 		tb.Shutdown()
 		return fmt.Errorf("syscall receiver: %w", err)
@@ -181,12 +187,14 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 		}
 	}
 
-	var published []string
-	var have bool
+	// Subscribe before the first selection: a plan published from here on
+	// is queued for the reader, which applies it after this one.
+	r.updates = make(chan captureplan.Merged, 1)
+	var plan captureplan.Merged
 	if r.cfg.Syscalls.Auto {
-		published, have = registry.Current()
+		plan, r.unsub = registry.Subscribe(r.replan)
 	}
-	emit, capture := r.selection(published, have)
+	emit, capture := r.selection(plan)
 	for nr := range capture {
 		if m := mode(nr, emit, capture); m != probe.Off {
 			if err := p.SetMode(nr, m); err != nil {
@@ -197,7 +205,7 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 	switch {
 	case !r.cfg.Syscalls.Auto:
 		log.Info("capturing the configured syscalls", zap.Strings("syscalls", names(emit)))
-	case have:
+	case plan.Published:
 		log.Info("capturing the syscalls the rules need", zap.Strings("syscalls", names(emit)))
 	default:
 		log.Info("no rules processor has published a syscall set; capturing every supported syscall except read/write/send/recv",
@@ -221,10 +229,6 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 		return fail(fmt.Errorf("reading %s: %w", r.cfg.ProcRoot, err))
 	}
 
-	r.updates = make(chan []bool, 1)
-	if r.cfg.Syscalls.Auto {
-		r.unsub = registry.Subscribe(func(union []string) { r.republished(union) })
-	}
 	runCtx, cancel := context.WithCancel(context.Background())
 	r.tb, r.probe, r.cancel, r.done = tb, p, cancel, make(chan struct{})
 	r.started = true
@@ -232,27 +236,31 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 	return nil
 }
 
-// republished applies a rules processor's new syscall set: the kernel map
-// now, the emit set in the reader at its next turn.
-func (r *syscallReceiver) republished(union []string) {
-	emit, capture := r.selection(union, true)
-	r.mu.Lock()
-	p := r.probe
-	r.mu.Unlock()
-	if p == nil {
-		return
+// replan queues a changed capture plan for the reader. It runs on the
+// publisher's goroutine (captureplan's contract: do not block), so it only
+// hands the plan over; the reader applies it at its next turn (applyPlan),
+// after the plan Start applied, so the kernel never goes back to an older
+// plan.
+func (r *syscallReceiver) replan(plan captureplan.Merged) {
+	select {
+	case <-r.updates:
+	default:
 	}
+	r.updates <- plan
+}
+
+// applyPlan applies a changed capture plan: the kernel's capture modes and
+// the builder's emit set. Without any publisher left (the last rules
+// processor shut down) the receiver goes back to its default selection.
+func (r *syscallReceiver) applyPlan(p *probe.Probe, b *logbuild.Builder, plan captureplan.Merged) {
+	emit, capture := r.selection(plan)
 	for nr := range capture {
 		if syscalls.ByNumber(nr) != nil {
 			_ = p.SetMode(nr, mode(nr, emit, capture))
 		}
 	}
-	select {
-	case <-r.updates:
-	default:
-	}
-	r.updates <- emit
-	r.set.Logger.Info("rules republished their syscall set", zap.Strings("syscalls", names(emit)))
+	b.Emit = emit
+	r.set.Logger.Info("the rules' capture plan changed", zap.Bool("published", plan.Published), zap.Strings("syscalls", names(emit)))
 }
 
 func bootToWall() int64 {
@@ -317,8 +325,8 @@ func (r *syscallReceiver) run(ctx context.Context, b *logbuild.Builder) {
 			b.BootToWallNs = bootToWall()
 		}
 		select {
-		case emit := <-r.updates:
-			b.Emit = emit
+		case plan := <-r.updates:
+			r.applyPlan(r.probe, b, plan)
 		default:
 		}
 	}
