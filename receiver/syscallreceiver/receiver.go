@@ -26,9 +26,10 @@ import (
 
 	"github.com/vigil-sec/vigil/internal/captureplan"
 	"github.com/vigil-sec/vigil/internal/linuxabi"
-	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/logbuild"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/logencode"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/metadata"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/probe"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/procstate"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/proctable"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/syscalls"
 )
@@ -217,7 +218,7 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 	table := proctable.New(r.cfg.MaxProcesses)
 	table.Loader = procfs.Load
 	host, _ := os.Hostname()
-	b := logbuild.New(table, proctable.NewUsers(r.cfg.PasswdFile, r.cfg.GroupFile), procfs, host)
+	b := logencode.New(procstate.New(table, proctable.NewUsers(r.cfg.PasswdFile, r.cfg.GroupFile), procfs), host)
 	b.BootToWallNs = bootWall
 	b.Emit = emit
 
@@ -252,7 +253,7 @@ func (r *syscallReceiver) replan(plan captureplan.Merged) {
 // applyPlan applies a changed capture plan: the kernel's capture modes and
 // the builder's emit set. Without any publisher left (the last rules
 // processor shut down) the receiver goes back to its default selection.
-func (r *syscallReceiver) applyPlan(p *probe.Probe, b *logbuild.Builder, plan captureplan.Merged) {
+func (r *syscallReceiver) applyPlan(p *probe.Probe, b *logencode.Encoder, plan captureplan.Merged) {
 	emit, capture := r.selection(plan)
 	for nr := range capture {
 		if syscalls.ByNumber(nr) != nil {
@@ -291,7 +292,7 @@ type slot struct {
 // rings newer than T wait too, so the merge stays ordered. Reading in bursts
 // also keeps the reader's own syscalls (one epoll check per drained ring) off
 // the per-record path.
-func (r *syscallReceiver) run(ctx context.Context, b *logbuild.Builder) {
+func (r *syscallReceiver) run(ctx context.Context, b *logencode.Encoder) {
 	defer close(r.done)
 	out := make(chan plog.Logs, 4)
 	sent := make(chan struct{})
@@ -416,7 +417,7 @@ type statsState struct {
 }
 
 // stats publishes counters as deltas since the last call.
-func (r *syscallReceiver) stats(b *logbuild.Builder, st *statsState) {
+func (r *syscallReceiver) stats(b *logencode.Encoder, st *statsState) {
 	ctx := context.Background()
 	tb := r.tb
 	tb.ReceiverSyscallEventsRead.Add(ctx, int64(b.Read-st.read))

@@ -1,4 +1,4 @@
-package logbuild
+package logencode
 
 import (
 	"net/netip"
@@ -10,6 +10,7 @@ import (
 	"github.com/vigil-sec/vigil/eventattr"
 	"github.com/vigil-sec/vigil/internal/linuxabi"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/event"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/procstate"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/proctable"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/syscalls"
 )
@@ -39,9 +40,9 @@ func clientSide(sc *syscalls.Syscall, f *proctable.FD) bool {
 	return f == nil || !f.Server
 }
 
-func (b *Builder) tuple(sc *syscalls.Syscall, p *proctable.Process, r *event.Record) sockTuple {
+func (b *Encoder) tuple(sc *syscalls.Syscall, p *proctable.Process, r *event.Record) sockTuple {
 	var t sockTuple
-	k, _, ok := b.kernelFD(sc, r)
+	k, _, ok := b.KernelFD(sc, r)
 	if !ok || k.Mode&unix.S_IFMT != unix.S_IFSOCK {
 		return t
 	}
@@ -96,7 +97,7 @@ func (b *Builder) tuple(sc *syscalls.Syscall, p *proctable.Process, r *event.Rec
 }
 
 // putFD writes the fd keys of the fd the event operates on.
-func (b *Builder) putFD(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Process, r *event.Record) {
+func (b *Encoder) putFD(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Process, r *event.Record) {
 	if sc.Open {
 		b.putOpenFD(a, sc, p, r)
 		return
@@ -115,12 +116,12 @@ func (b *Builder) putFD(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Proces
 		return
 	}
 	a.PutInt(eventattr.FDNum, fd)
-	k, dname, haveK := b.kernelFD(sc, r)
-	f := b.fdEntry(p, int32(fd))
+	k, dname, haveK := b.KernelFD(sc, r)
+	f := b.FDEntry(p, int32(fd))
 	typ := ""
 	switch {
 	case haveK:
-		typ = fdType(k, dname)
+		typ = procstate.FDType(k, dname)
 	case f != nil:
 		typ = f.Type
 	}
@@ -172,7 +173,7 @@ func (b *Builder) putFD(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Proces
 
 // putOpenFD writes the fd keys of an open-family event: the opened path,
 // made absolute, even when the open failed, and the raw flags and mode.
-func (b *Builder) putOpenFD(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Process, r *event.Record) {
+func (b *Encoder) putOpenFD(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Process, r *event.Record) {
 	if r.Ret >= 0 {
 		a.PutInt(eventattr.FDNum, r.Ret)
 	} else {
@@ -210,8 +211,8 @@ func (b *Builder) putOpenFD(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Pr
 		typ = "directory"
 	}
 	created := false
-	if k, dname, ok := b.kernelFD(sc, r); ok && r.Ret >= 0 {
-		typ = fdType(k, dname)
+	if k, dname, ok := b.KernelFD(sc, r); ok && r.Ret >= 0 {
+		typ = procstate.FDType(k, dname)
 		a.PutInt(eventattr.FDDev, int64(k.Dev))
 		a.PutInt(eventattr.FDIno, int64(k.Ino))
 		created = k.FMode&event.FModeCreated != 0
@@ -219,14 +220,14 @@ func (b *Builder) putOpenFD(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Pr
 	a.PutBool(eventattr.OpenCreated, created)
 	a.PutStr(eventattr.FDType, typ)
 	if sc.NR == linuxabi.SysOpenByHandleAt {
-		if f := b.fdEntry(p, int32(r.Ret)); f != nil && f.Path != "" {
+		if f := b.FDEntry(p, int32(r.Ret)); f != nil && f.Path != "" {
 			a.PutStr(eventattr.FilePath, f.Path)
 		}
 		return
 	}
-	raw, _ := str(r, pathArg)
-	a.PutStr(eventattr.FilePath, b.resolveArg(p, r, pathArg, raw, dirfd))
-	a.PutStr(eventattr.FDNameRaw, b.rawArg(pathArg, raw))
+	raw, _ := procstate.Str(r, pathArg)
+	a.PutStr(eventattr.FilePath, b.ResolveArg(p, r, pathArg, raw, dirfd))
+	a.PutStr(eventattr.FDNameRaw, b.RawArg(pathArg, raw))
 }
 
 func leU64(b []byte) uint64 {

@@ -1,4 +1,4 @@
-package logbuild
+package logencode
 
 import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -20,7 +20,7 @@ import (
 // whose context changes within a batch (exec, setuid, chdir, an ancestor's
 // exit...) gets a second resource, so every record sits under exactly the
 // context it had when it happened.
-func (b *Builder) resource(p *proctable.Process) plog.LogRecordSlice {
+func (b *Encoder) resource(p *proctable.Process) plog.LogRecordSlice {
 	ver := b.Table.ContextVersion(p)
 	if ver == b.lastVer {
 		return b.last
@@ -44,7 +44,7 @@ func (b *Builder) resource(p *proctable.Process) plog.LogRecordSlice {
 }
 
 // putContext writes the resource attributes of p's context.
-func (b *Builder) putContext(a pcommon.Map, p *proctable.Process) {
+func (b *Encoder) putContext(a pcommon.Map, p *proctable.Process) {
 	a.EnsureCapacity(48)
 	if b.Host != "" {
 		a.PutStr(eventattr.HostName, b.Host)

@@ -1,6 +1,9 @@
-// Package logbuild turns the probe's records into process-table updates and
-// OTLP log records that follow the eventattr attribute contract.
-package logbuild
+// Package procstate is the receiver's state machine: the process and fd
+// tables, kept in step with the probe's records (forks, execs, exits,
+// cgroup moves, and the syscalls that change a process's fds, cwd,
+// credentials or session). It knows nothing of OpenTelemetry: the encoder
+// (logencode) reads the state to write records.
+package procstate
 
 import (
 	"bytes"
@@ -8,11 +11,8 @@ import (
 	mathbits "math/bits"
 	"strings"
 
-	"go.opentelemetry.io/collector/pdata/pcommon"
-	"go.opentelemetry.io/collector/pdata/plog"
 	"golang.org/x/sys/unix"
 
-	"github.com/vigil-sec/vigil/eventattr"
 	"github.com/vigil-sec/vigil/internal/linuxabi"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/container"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/event"
@@ -20,109 +20,54 @@ import (
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/syscalls"
 )
 
-// ScopeName names the instrumentation scope of the records.
-const ScopeName = "github.com/vigil-sec/vigil/receiver/syscallreceiver"
-
-const atFDCWD = -100
-
-// Builder owns the process table and the batch being built. Not safe for
+// Machine owns the process table and applies records to it. Not safe for
 // concurrent use.
-type Builder struct {
+type Machine struct {
 	Table  *proctable.Table
 	Users  *proctable.Users
 	ProcFS *proctable.ProcFS
-	Host   string
 	// BootToWallNs is added to a boot-time timestamp to get wall-clock time.
 	BootToWallNs int64
-	// Emit selects the syscalls (by number) that become records; the rest
-	// only update the tables.
-	Emit []bool
 
 	// Counters, read by the receiver's telemetry.
-	Read, Emitted, Malformed uint64
+	Read, Malformed uint64
 
-	evtNum int64
-	rec    event.Record
-	kfd    event.FD
-	proc   event.Proc
-	logs   plog.Logs
-	// the batch's resources by process context version (see resource.go)
-	byVer   map[uint64]plog.LogRecordSlice
-	lastVer uint64
-	last    plog.LogRecordSlice
-	// the batch's first resource's container, and whether another container
-	// has a resource too (then Take groups them)
-	firstCID string
-	mixed    bool
-	pending  int
-	buf      []byte
-	args     []string
+	rec  event.Record
+	kfd  event.FD
+	proc event.Proc
 	// resolved path arguments of the current record, by argument index
 	paths     [6]string
 	pathValid [6]bool
 	rawPaths  [6]string // the path arguments as passed, as strings
-	anc       []*proctable.Process
 
-	// attribute count of each syscall's records (by number), to size
-	// their attribute arrays
-	attrCap [512]uint8
-
-	// rendered strings shared between events (intern.go)
-	numText  numTexts
+	// resolved paths shared between events (paths.go)
 	pathText pathTexts
-	fdTexts  fdTexts
 }
 
-// New makes a builder over table.
-func New(table *proctable.Table, users *proctable.Users, procfs *proctable.ProcFS, host string) *Builder {
-	b := &Builder{Table: table, Users: users, ProcFS: procfs, Host: host}
-	b.reset()
-	return b
+// New makes a state machine over table.
+func New(table *proctable.Table, users *proctable.Users, procfs *proctable.ProcFS) *Machine {
+	return &Machine{Table: table, Users: users, ProcFS: procfs}
 }
 
-func (b *Builder) reset() {
-	b.logs = plog.NewLogs()
-	if b.byVer == nil {
-		b.byVer = make(map[uint64]plog.LogRecordSlice, 16)
-	}
-	clear(b.byVer)
-	b.lastVer = 0
-	b.firstCID, b.mixed = "", false
-	b.pending = 0
-}
-
-// Pending is the number of records in the current batch.
-func (b *Builder) Pending() int { return b.pending }
-
-// Take hands over the current batch and starts a new one. Its
-// ResourceLogs are grouped by container: one container's process states
-// are adjacent (the host's first), in the order they appeared.
-func (b *Builder) Take() plog.Logs {
-	l := b.logs
-	if b.mixed {
-		cid := func(rl plog.ResourceLogs) string {
-			v, _ := rl.Resource().Attributes().Get(eventattr.ContainerID)
-			return v.Str()
-		}
-		l.ResourceLogs().Sort(func(x, y plog.ResourceLogs) bool { return cid(x) < cid(y) })
-	}
-	b.reset()
-	return l
-}
-
-// Handle applies one raw record; observed is when it was read.
-func (b *Builder) Handle(raw []byte, observed pcommon.Timestamp) error {
-	b.Read++
-	r := &b.rec
-	b.pathValid = [6]bool{}
+// Next decodes one raw record and applies what it says about processes:
+// the closes the probe deferred to it, and forks, execs, exits and cgroup
+// moves. For a syscall record it returns the syscall and its process, and
+// leaves the syscall's own effect to Track: the caller encodes a close
+// before tracking it and everything else after (Falco evaluates rules on
+// the state an event leaves, but a close must still name its fd). sc is nil
+// for every other record.
+func (m *Machine) Next(raw []byte) (r *event.Record, sc *syscalls.Syscall, p *proctable.Process, err error) {
+	m.Read++
+	r = &m.rec
+	m.pathValid = [6]bool{}
 	if err := event.Decode(raw, r); err != nil {
-		b.Malformed++
-		return err
+		m.Malformed++
+		return nil, nil, nil, err
 	}
 	if s, ok := r.Find(event.SecClosed, -1); ok && len(s.Data) >= 8 {
 		// closes the probe deferred to this record (the process's first
 		// since): they happened before it
-		if p := b.Table.Peek(int64(r.TGID)); p != nil {
+		if p := m.Table.Peek(int64(r.TGID)); p != nil {
 			for bits := binary.LittleEndian.Uint64(s.Data); bits != 0; bits &= bits - 1 {
 				delete(p.FDs, int32(mathbits.TrailingZeros64(bits)))
 			}
@@ -130,39 +75,31 @@ func (b *Builder) Handle(raw []byte, observed pcommon.Timestamp) error {
 	}
 	switch r.Kind {
 	case event.KindFork:
-		b.onFork(r)
+		m.onFork(r)
 	case event.KindExec:
-		b.onExec(r)
+		m.onExec(r)
 	case event.KindExit:
-		b.Table.Remove(int64(r.TGID))
+		m.Table.Remove(int64(r.TGID))
 	case event.KindCgroup:
 		if info, ok := containerOf(r); ok {
-			p := b.Table.Get(int64(r.TGID))
+			p := m.Table.Get(int64(r.TGID))
 			if p.Container != info {
 				p.Container = info
-				b.Table.Changed(p)
+				m.Table.Changed(p)
 			}
 		}
 	default:
-		sc := syscalls.ByNumber(int(r.Kind))
-		if sc == nil {
-			return nil
-		}
-		p := b.Table.Get(int64(r.TGID))
-		emit := int(r.Kind) < len(b.Emit) && b.Emit[r.Kind]
-		// a close is recorded before the fd is forgotten, so it still names
-		// it; everything else after its effect, as Falco evaluates rules on
-		// the state the event leaves
-		closing := sc.NR == linuxabi.SysClose || sc.NR == linuxabi.SysCloseRange
-		if emit && closing {
-			b.record(sc, p, r, observed)
-		}
-		b.track(sc, p, r)
-		if emit && !closing {
-			b.record(sc, p, r, observed)
+		if sc = syscalls.ByNumber(int(r.Kind)); sc != nil {
+			return r, sc, m.Table.Get(int64(r.TGID)), nil
 		}
 	}
-	return nil
+	return r, nil, nil, nil
+}
+
+// Closing reports whether sc closes fds: its record is encoded before
+// Track forgets them.
+func Closing(sc *syscalls.Syscall) bool {
+	return sc.NR == linuxabi.SysClose || sc.NR == linuxabi.SysCloseRange
 }
 
 // containerOf picks the container named by a record's cgroup sections: the
@@ -183,7 +120,7 @@ func containerOf(r *event.Record) (container.Info, bool) {
 	return container.Info{}, false
 }
 
-func (b *Builder) applyProc(p *proctable.Process, k *event.Proc) {
+func (m *Machine) applyProc(p *proctable.Process, k *event.Proc) {
 	p.PPID = int64(k.PPID)
 	p.VPID = int64(k.VPID)
 	p.UID, p.GID = k.EUID, k.EGID
@@ -197,7 +134,7 @@ func (b *Builder) applyProc(p *proctable.Process, k *event.Proc) {
 	if k.TTYMajor != 0 || k.TTYMinor != 0 {
 		p.TTY = int64(encodeDev(k.TTYMajor, k.TTYMinor))
 	}
-	p.StartNs = int64(k.StartBootNs) + b.BootToWallNs
+	p.StartNs = int64(k.StartBootNs) + m.BootToWallNs
 	p.CapEff = proctable.CapNames(k.CapEff)
 	p.CapPrm = proctable.CapNames(k.CapPrm)
 	p.CapInh = proctable.CapNames(k.CapInh)
@@ -210,39 +147,39 @@ func encodeDev(major, minor uint32) uint32 {
 	return (minor & 0xff) | (major << 8) | ((minor &^ 0xff) << 12)
 }
 
-func (b *Builder) onFork(r *event.Record) {
+func (m *Machine) onFork(r *event.Record) {
 	s, ok := r.Find(event.SecProc, -1)
-	if !ok || !event.ParseProc(s.Data, &b.proc) {
-		b.Malformed++
+	if !ok || !event.ParseProc(s.Data, &m.proc) {
+		m.Malformed++
 		return
 	}
-	k := &b.proc
+	k := &m.proc
 	// the forking task is the record's current task
-	parent := b.Table.Get(int64(r.TGID))
+	parent := m.Table.Get(int64(r.TGID))
 	child := proctable.Fork(parent, int64(k.PID), int64(k.PPID), int64(k.VPID))
-	b.applyProc(child, k)
+	m.applyProc(child, k)
 	child.ExeIno = int64(k.ExeIno)
 	if info, ok := containerOf(r); ok {
 		child.Container = info
 	}
 	child.SetCmdline()
-	b.Table.Put(child)
+	m.Table.Put(child)
 }
 
-func (b *Builder) onExec(r *event.Record) {
+func (m *Machine) onExec(r *event.Record) {
 	s, ok := r.Find(event.SecProc, -1)
-	if !ok || !event.ParseProc(s.Data, &b.proc) {
-		b.Malformed++
+	if !ok || !event.ParseProc(s.Data, &m.proc) {
+		m.Malformed++
 		return
 	}
-	k := &b.proc
-	p := b.Table.Peek(int64(k.PID))
+	k := &m.proc
+	p := m.Table.Peek(int64(k.PID))
 	if p == nil {
 		p = &proctable.Process{PID: int64(k.PID), Loaded: true}
-		b.Table.Put(p)
+		m.Table.Put(p)
 	}
 	p.Loaded = true
-	b.applyProc(p, k)
+	m.applyProc(p, k)
 	p.ExeIno = int64(k.ExeIno)
 	p.ExeUpper = k.Flags&event.ProcUpper != 0
 	p.Args = p.Args[:0:0]
@@ -250,9 +187,9 @@ func (b *Builder) onExec(r *event.Record) {
 	for _, s := range r.Sections {
 		switch s.Type {
 		case event.SecArgv:
-			p.Args = splitNUL(s.Data, nil)
+			p.Args = SplitNUL(s.Data, nil)
 		case event.SecEnv:
-			p.Env = splitNUL(s.Data, nil)
+			p.Env = SplitNUL(s.Data, nil)
 		case event.SecExe:
 			p.ExePath = string(event.AppendPath(nil, s.Data))
 		case event.SecCwd:
@@ -270,10 +207,10 @@ func (b *Builder) onExec(r *event.Record) {
 		p.Container = info
 	}
 	p.SetCmdline()
-	b.Table.Changed(p)
+	m.Table.Changed(p)
 }
 
-func splitNUL(b []byte, out []string) []string {
+func SplitNUL(b []byte, out []string) []string {
 	b = bytes.TrimRight(b, "\x00")
 	if len(b) == 0 {
 		return out
@@ -288,8 +225,8 @@ func splitNUL(b []byte, out []string) []string {
 	}
 }
 
-// str returns the user string read for argument i.
-func str(r *event.Record, i int) ([]byte, bool) {
+// Str returns the user string read for argument i.
+func Str(r *event.Record, i int) ([]byte, bool) {
 	s, ok := r.Find(event.SecStr, i)
 	return s.Data, ok
 }
@@ -297,13 +234,13 @@ func str(r *event.Record, i int) ([]byte, bool) {
 // resolve makes a path argument absolute: relative paths are joined to the
 // dirfd's path (dirfdArg >= 0) or the cwd, and the result is cleaned. It
 // also returns the argument as passed, as a string.
-func (b *Builder) resolve(p *proctable.Process, r *event.Record, raw []byte, dirfdArg int8) (rawStr, abs string) {
+func (m *Machine) resolve(p *proctable.Process, r *event.Record, raw []byte, dirfdArg int8) (rawStr, abs string) {
 	base := ""
 	if len(raw) == 0 || raw[0] != '/' {
 		base = p.Cwd
 		if dirfdArg >= 0 {
-			if d := int32(r.Args[dirfdArg]); d != atFDCWD {
-				if f := b.fdEntry(p, d); f != nil && f.Path != "" {
+			if d := int32(r.Args[dirfdArg]); d != unix.AT_FDCWD {
+				if f := m.FDEntry(p, d); f != nil && f.Path != "" {
 					base = f.Path
 				}
 			}
@@ -315,42 +252,42 @@ func (b *Builder) resolve(p *proctable.Process, r *event.Record, raw []byte, dir
 			return "", base
 		}
 	}
-	return b.pathText.resolve(base, raw)
+	return m.pathText.resolve(base, raw)
 }
 
-// resolveArg is resolve for argument i of the current record, computed once
+// ResolveArg is resolve for argument i of the current record, computed once
 // per record (the open family needs it for the fd table, evt.arg.name and
 // file.path).
-func (b *Builder) resolveArg(p *proctable.Process, r *event.Record, i int, raw []byte, dirfdArg int8) string {
-	if i < 0 || i >= len(b.paths) {
-		_, abs := b.resolve(p, r, raw, dirfdArg)
+func (m *Machine) ResolveArg(p *proctable.Process, r *event.Record, i int, raw []byte, dirfdArg int8) string {
+	if i < 0 || i >= len(m.paths) {
+		_, abs := m.resolve(p, r, raw, dirfdArg)
 		return abs
 	}
-	if !b.pathValid[i] {
-		b.rawPaths[i], b.paths[i] = b.resolve(p, r, raw, dirfdArg)
-		b.pathValid[i] = true
+	if !m.pathValid[i] {
+		m.rawPaths[i], m.paths[i] = m.resolve(p, r, raw, dirfdArg)
+		m.pathValid[i] = true
 	}
-	return b.paths[i]
+	return m.paths[i]
 }
 
-// rawArg is path argument i as passed, after resolveArg.
-func (b *Builder) rawArg(i int, raw []byte) string {
-	if i >= 0 && i < len(b.paths) && b.pathValid[i] {
-		return b.rawPaths[i]
+// RawArg is path argument i as passed, after resolveArg.
+func (m *Machine) RawArg(i int, raw []byte) string {
+	if i >= 0 && i < len(m.paths) && m.pathValid[i] {
+		return m.rawPaths[i]
 	}
 	return string(raw)
 }
 
-// fdEntry returns p's fd entry, reading /proc once for fds opened before
+// FDEntry returns p's fd entry, reading /proc once for fds opened before
 // the receiver started.
-func (b *Builder) fdEntry(p *proctable.Process, fd int32) *proctable.FD {
+func (m *Machine) FDEntry(p *proctable.Process, fd int32) *proctable.FD {
 	if f, ok := p.FDs[fd]; ok {
 		return f
 	}
-	if b.ProcFS == nil || fd < 0 {
+	if m.ProcFS == nil || fd < 0 {
 		return nil
 	}
-	name, ok := b.ProcFS.FDName(p.PID, fd)
+	name, ok := m.ProcFS.FDName(p.PID, fd)
 	if !ok {
 		return nil
 	}
@@ -364,8 +301,8 @@ func (b *Builder) fdEntry(p *proctable.Process, fd int32) *proctable.FD {
 	return f
 }
 
-// kernelFD finds the kernel's view of the fd the event operates on.
-func (b *Builder) kernelFD(sc *syscalls.Syscall, r *event.Record) (*event.FD, string, bool) {
+// KernelFD finds the kernel's view of the fd the event operates on.
+func (m *Machine) KernelFD(sc *syscalls.Syscall, r *event.Record) (*event.FD, string, bool) {
 	if sc.FDSrc == 0 {
 		return nil, "", false
 	}
@@ -374,18 +311,18 @@ func (b *Builder) kernelFD(sc *syscalls.Syscall, r *event.Record) (*event.FD, st
 		arg = event.FDRet
 	}
 	s, ok := r.Find(event.SecFD, arg)
-	if !ok || !event.ParseFD(s.Data, &b.kfd) {
+	if !ok || !event.ParseFD(s.Data, &m.kfd) {
 		return nil, "", false
 	}
 	dname := ""
 	if d, ok := r.Find(event.SecDName, arg); ok {
 		dname = string(d.Data)
 	}
-	return &b.kfd, dname, true
+	return &m.kfd, dname, true
 }
 
-// track applies a syscall's effect on the process and fd tables.
-func (b *Builder) track(sc *syscalls.Syscall, p *proctable.Process, r *event.Record) {
+// Track applies a syscall's effect on the process and fd tables.
+func (m *Machine) Track(sc *syscalls.Syscall, p *proctable.Process, r *event.Record) {
 	ret := r.Ret
 	if ret < 0 {
 		return
@@ -400,20 +337,20 @@ func (b *Builder) track(sc *syscalls.Syscall, p *proctable.Process, r *event.Rec
 		if dirfd == 0 {
 			arg = 1
 		}
-		raw, _ := str(r, arg)
-		f := &proctable.FD{Type: "file", Path: b.resolveArg(p, r, arg, raw, dirfd)}
-		if k, dname, ok := b.kernelFD(sc, r); ok {
-			f.Type = fdType(k, dname)
+		raw, _ := Str(r, arg)
+		f := &proctable.FD{Type: "file", Path: m.ResolveArg(p, r, arg, raw, dirfd)}
+		if k, dname, ok := m.KernelFD(sc, r); ok {
+			f.Type = FDType(k, dname)
 		}
 		p.FDs[int32(ret)] = f
 	case linuxabi.SysOpenByHandleAt:
 		p.FDs[int32(ret)] = &proctable.FD{Type: "file"}
-		if b.ProcFS != nil {
+		if m.ProcFS != nil {
 			delete(p.FDs, int32(ret))
-			b.fdEntry(p, int32(ret))
+			m.FDEntry(p, int32(ret))
 		}
 	case linuxabi.SysMemfdCreate:
-		raw, _ := str(r, 0)
+		raw, _ := Str(r, 0)
 		p.FDs[int32(ret)] = &proctable.FD{Type: "memfd", Path: "/memfd:" + string(raw)}
 	case linuxabi.SysClose:
 		delete(p.FDs, int32(r.Args[0]))
@@ -425,12 +362,12 @@ func (b *Builder) track(sc *syscalls.Syscall, p *proctable.Process, r *event.Rec
 			}
 		}
 	case linuxabi.SysDup, linuxabi.SysDup2, linuxabi.SysDup3:
-		if f := b.fdEntry(p, int32(r.Args[0])); f != nil {
+		if f := m.FDEntry(p, int32(r.Args[0])); f != nil {
 			p.FDs[int32(ret)] = f
 		}
 	case linuxabi.SysFcntl:
 		if cmd := r.Args[1]; cmd == unix.F_DUPFD || cmd == unix.F_DUPFD_CLOEXEC {
-			if f := b.fdEntry(p, int32(r.Args[0])); f != nil {
+			if f := m.FDEntry(p, int32(r.Args[0])); f != nil {
 				p.FDs[int32(ret)] = f
 			}
 		}
@@ -447,53 +384,53 @@ func (b *Builder) track(sc *syscalls.Syscall, p *proctable.Process, r *event.Rec
 		}
 	case linuxabi.SysSocket, linuxabi.SysAccept, linuxabi.SysAccept4, linuxabi.SysEventfd2, linuxabi.SysUserfaultfd, linuxabi.SysBpf, linuxabi.SysIoUringSetup, linuxabi.SysMemfdSecret:
 		f := &proctable.FD{Server: sc.NR == linuxabi.SysAccept || sc.NR == linuxabi.SysAccept4}
-		if k, dname, ok := b.kernelFD(sc, r); ok {
-			f.Type = fdType(k, dname)
+		if k, dname, ok := m.KernelFD(sc, r); ok {
+			f.Type = FDType(k, dname)
 		}
 		p.FDs[int32(ret)] = f
 	case linuxabi.SysListen, linuxabi.SysBind:
-		if f := b.fdEntry(p, int32(r.Args[0])); f != nil {
+		if f := m.FDEntry(p, int32(r.Args[0])); f != nil {
 			cp := *f
 			cp.Server = true
 			p.FDs[int32(r.Args[0])] = &cp
 		}
 	case linuxabi.SysChdir:
-		raw, _ := str(r, 0)
-		p.Cwd = b.resolveArg(p, r, 0, raw, -1)
-		b.Table.Changed(p)
+		raw, _ := Str(r, 0)
+		p.Cwd = m.ResolveArg(p, r, 0, raw, -1)
+		m.Table.Changed(p)
 	case linuxabi.SysFchdir:
-		if f := b.fdEntry(p, int32(r.Args[0])); f != nil && f.Path != "" {
+		if f := m.FDEntry(p, int32(r.Args[0])); f != nil && f.Path != "" {
 			p.Cwd = f.Path
-			b.Table.Changed(p)
+			m.Table.Changed(p)
 		}
 	case linuxabi.SysSetuid, linuxabi.SysSetfsuid:
 		if sc.NR == linuxabi.SysSetuid {
 			p.UID = uint32(r.Args[0])
-			b.Table.Changed(p)
+			m.Table.Changed(p)
 		}
 	case linuxabi.SysSetgid:
 		p.GID = uint32(r.Args[0])
-		b.Table.Changed(p)
+		m.Table.Changed(p)
 	case linuxabi.SysSetreuid, linuxabi.SysSetresuid:
 		if e := uint32(r.Args[1]); e != 0xffffffff {
 			p.UID = e
-			b.Table.Changed(p)
+			m.Table.Changed(p)
 		}
 	case linuxabi.SysSetregid, linuxabi.SysSetresgid:
 		if e := uint32(r.Args[1]); e != 0xffffffff {
 			p.GID = e
-			b.Table.Changed(p)
+			m.Table.Changed(p)
 		}
 	case linuxabi.SysSetsid:
 		p.SID, p.PGID, p.VPGID = p.PID, p.PID, p.VPID
-		b.Table.Changed(p)
+		m.Table.Changed(p)
 	case linuxabi.SysSetpgid:
 		if pid, pg := int64(r.Args[0]), int64(r.Args[1]); pid == 0 || pid == p.PID {
 			if pg == 0 {
 				pg = p.PID
 			}
 			p.PGID = pg
-			b.Table.Changed(p)
+			m.Table.Changed(p)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package logbuild
+package logencode
 
 import (
 	"strings"
@@ -15,7 +15,7 @@ import (
 // record builds the log record of one syscall, under the resource of the
 // process's current context: the event, its thread, its parameters and the
 // fd it operates on.
-func (b *Builder) record(sc *syscalls.Syscall, p *proctable.Process, r *event.Record, observed pcommon.Timestamp) {
+func (b *Encoder) record(sc *syscalls.Syscall, p *proctable.Process, r *event.Record, observed pcommon.Timestamp) {
 	lr := b.resource(p).AppendEmpty()
 	b.pending++
 	b.Emitted++

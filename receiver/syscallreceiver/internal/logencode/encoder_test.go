@@ -1,4 +1,4 @@
-package logbuild
+package logencode
 
 import (
 	"encoding/binary"
@@ -12,6 +12,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/event"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/procstate"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/proctable"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/syscalls"
 	"github.com/vigil-sec/vigil/rules/fields"
@@ -38,8 +39,8 @@ func samples(t *testing.T, name string) [][]byte {
 
 // newBuilder has no /proc behind it: everything it knows comes from the
 // recorded records.
-func newBuilder(emit ...string) *Builder {
-	b := New(proctable.New(1024), proctable.NewUsers("testdata/passwd", "testdata/group"), nil, "test-host")
+func newBuilder(emit ...string) *Encoder {
+	b := New(procstate.New(proctable.New(1024), proctable.NewUsers("testdata/passwd", "testdata/group"), nil), "test-host")
 	b.Emit = make([]bool, 512)
 	for _, n := range emit {
 		s, _ := syscalls.Lookup(n)
