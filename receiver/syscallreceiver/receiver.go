@@ -182,12 +182,6 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 		log.Warn("the kernel refused the probe's direct kernel loads; reading fields with bpf_probe_read_kernel instead", zap.Error(p.DirectReadsErr))
 	}
 	log.Info("probe loaded", zap.Bool("direct_kernel_loads", p.DirectReads))
-	for _, s := range syscalls.All() {
-		if err := p.SetSpec(s.NR, probe.Spec{Kind: s.Kinds, FDSrc: s.FDSrc, NArgs: s.NArgs}); err != nil {
-			return fail(fmt.Errorf("installing the spec of %s: %w", s.Name, err))
-		}
-	}
-
 	// Subscribe before the first selection: a plan published from here on
 	// is queued for the reader, which applies it after this one.
 	r.updates = make(chan captureplan.Merged, 1)
@@ -196,12 +190,16 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 		plan, r.unsub = registry.Subscribe(r.replan)
 	}
 	emit, capture := r.selection(plan)
-	for nr := range capture {
-		if m := mode(nr, emit, capture); m != probe.Off {
-			if err := p.SetMode(nr, m); err != nil {
-				return fail(fmt.Errorf("enabling syscall %d: %w", nr, err))
-			}
+	// the specs and the modes go into the kernel as one table
+	if err := p.Update(func(u *probe.SpecUpdate) {
+		for _, s := range syscalls.All() {
+			u.SetSpec(s.NR, probe.Spec{Kind: s.Kinds, FDSrc: s.FDSrc, NArgs: s.NArgs})
 		}
+		for nr := range capture {
+			u.SetMode(nr, mode(nr, emit, capture))
+		}
+	}); err != nil {
+		return fail(fmt.Errorf("installing the syscall specs: %w", err))
 	}
 	switch {
 	case !r.cfg.Syscalls.Auto:
@@ -255,10 +253,16 @@ func (r *syscallReceiver) replan(plan captureplan.Merged) {
 // processor shut down) the receiver goes back to its default selection.
 func (r *syscallReceiver) applyPlan(p *probe.Probe, b *logencode.Encoder, plan captureplan.Merged) {
 	emit, capture := r.selection(plan)
-	for nr := range capture {
-		if syscalls.ByNumber(nr) != nil {
-			_ = p.SetMode(nr, mode(nr, emit, capture))
+	if err := p.Update(func(u *probe.SpecUpdate) {
+		for nr := range capture {
+			if syscalls.ByNumber(nr) != nil {
+				u.SetMode(nr, mode(nr, emit, capture))
+			}
 		}
+	}); err != nil {
+		// the kernel keeps the plan in force; the emit set follows it
+		r.set.Logger.Error("applying the rules' capture plan failed; the previous one stays", zap.Error(err))
+		return
 	}
 	b.Emit = emit
 	r.set.Logger.Info("the rules' capture plan changed", zap.Bool("published", plan.Published), zap.Strings("syscalls", names(emit)))
