@@ -15,12 +15,7 @@ import (
 // change installs a new map holding the whole new state, the map that was
 // in force before keeps what it had, and a failed update changes nothing.
 func TestSpecUpdatesSwapWholeTables(t *testing.T) {
-	if os.Geteuid() != 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("loading the probe needs root; CI must run this test as root")
-		}
-		t.Skip("needs root")
-	}
+	requireRoot(t)
 	p, err := Load(Options{SelfTGID: uint32(os.Getpid()), CPUsPerRing: 1, RingBytes: 1 << 16})
 	if err != nil {
 		t.Fatal(err)
