@@ -73,11 +73,25 @@ struct spec {
 	__u8 pad[3];
 };
 
-struct {
+/* Sizes rather than types: clang emits a type reached only through the
+ * inner map's definition as a forward declaration, which has no size. */
+struct spec_table {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, VG_MAX_SYSCALLS);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(struct spec));
+};
+
+/* The spec table in force, in slot 0. User space never writes a table the
+ * probe may be reading: it fills a new one and swaps it in here, which the
+ * kernel does atomically (the old table is freed after every program that
+ * could hold it has finished). So a syscall sees the old or the new spec,
+ * never half of each, as an in-place array write would allow. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct spec);
+	__array(values, struct spec_table);
 } syscall_spec SEC(".maps");
 
 /* Deferred closes (VG_ON_DEFER): fds 0-63 each process closed since its
@@ -649,12 +663,15 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
 	/* Every syscall of every process passes here: the switched-off ones
-	 * leave after one array lookup, before any helper call. */
+	 * leave after the table and spec lookups, before any other helper. */
 	__u64 nr = regs->orig_ax;
 	if (nr >= VG_MAX_SYSCALLS)
 		return 0;
-	__u32 key = nr;
-	struct spec *sp = bpf_map_lookup_elem(&syscall_spec, &key);
+	__u32 key = nr, slot = 0;
+	void *specs = bpf_map_lookup_elem(&syscall_spec, &slot);
+	if (!specs)
+		return 0;
+	struct spec *sp = bpf_map_lookup_elem(specs, &key);
 	if (!sp || sp->on == VG_ON_OFF)
 		return 0;
 	__u64 id = bpf_get_current_pid_tgid();

@@ -34,7 +34,7 @@ import (
 	"go.uber.org/zap"
 	"golang.org/x/sys/unix"
 
-	"github.com/vigil-sec/vigil/internal/syscallset"
+	"github.com/vigil-sec/vigil/internal/captureplan"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver"
 	"github.com/vigil-sec/vigil/rules"
 )
@@ -61,7 +61,7 @@ var (
 )
 
 func startReceiver(set []string) (*running, error) {
-	syscallset.Default.Publish("bench", set)
+	captureplan.Default.Publish("bench", captureplan.Plan{Syscalls: set})
 	f := syscallreceiver.NewFactory()
 	cfg := f.CreateDefaultConfig()
 	if *batchSize > 0 {

@@ -9,10 +9,10 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 
+	"github.com/vigil-sec/vigil/internal/eventgen"
 	"github.com/vigil-sec/vigil/rules"
 	"github.com/vigil-sec/vigil/rules/condition"
 	"github.com/vigil-sec/vigil/rules/fields"
-	"github.com/vigil-sec/vigil/rules/rego/eventgen"
 )
 
 func TestRecordEventReads(t *testing.T) {

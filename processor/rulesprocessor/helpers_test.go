@@ -17,8 +17,8 @@ import (
 	"go.opentelemetry.io/collector/processor"
 	"go.opentelemetry.io/collector/processor/processortest"
 
+	"github.com/vigil-sec/vigil/internal/eventgen"
 	"github.com/vigil-sec/vigil/rules/fields"
-	"github.com/vigil-sec/vigil/rules/rego/eventgen"
 )
 
 // eventTime is the timestamp of test events: 2025-07-01T12:34:56.789012345Z.

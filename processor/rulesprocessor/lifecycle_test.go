@@ -22,7 +22,7 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/vigil-sec/vigil/alert"
-	"github.com/vigil-sec/vigil/internal/syscallset"
+	"github.com/vigil-sec/vigil/internal/captureplan"
 	"github.com/vigil-sec/vigil/processor/rulesprocessor/internal/metadatatest"
 )
 
@@ -34,13 +34,13 @@ func TestSyscallSetPublishedAndWithdrawn(t *testing.T) {
 	sink := new(consumertest.LogsSink)
 	p, err := NewFactory().CreateLogs(context.Background(), set, shadowConfig(t), sink)
 	require.NoError(t, err)
-	_, published := syscallset.Default.Current()
+	published := captureplan.Default.Current().Published
 	require.NoError(t, p.Start(context.Background(), componenttest.NewNopHost()))
-	union, ok := syscallset.Default.Current()
-	require.True(t, ok)
-	assert.Subset(t, union, []string{"open", "openat"})
+	plan := captureplan.Default.Current()
+	require.True(t, plan.Published)
+	assert.Subset(t, plan.Syscalls, []string{"open", "openat"})
 	require.NoError(t, p.Shutdown(context.Background()))
-	_, stillPublished := syscallset.Default.Current()
+	stillPublished := captureplan.Default.Current().Published
 	assert.Equal(t, published, stillPublished, "shutdown withdraws %s's set", owner)
 }
 
@@ -78,7 +78,7 @@ func TestReload(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, []byte(rule("version two, longer", "connect")), 0o644))
 	require.Eventually(t, func() bool { return body("connect") == "version two, longer" }, 5*time.Second, 10*time.Millisecond)
 	assert.Empty(t, body("openat"))
-	union, _ := syscallset.Default.Current()
+	union := captureplan.Default.Current().Syscalls
 	assert.True(t, slices.Contains(union, "connect"), "the new rules' syscalls are republished: %v", union)
 
 	// A broken file is reported and the rules in force stay.

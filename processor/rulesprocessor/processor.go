@@ -16,7 +16,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/vigil-sec/vigil/alert"
-	"github.com/vigil-sec/vigil/internal/syscallset"
+	"github.com/vigil-sec/vigil/internal/captureplan"
 	"github.com/vigil-sec/vigil/processor/rulesprocessor/internal/metadata"
 	"github.com/vigil-sec/vigil/rules"
 	"github.com/vigil-sec/vigil/rules/output"
@@ -30,7 +30,7 @@ type rulesProcessor struct {
 	logger    *zap.Logger
 	telemetry *metadata.TelemetryBuilder
 	owner     string
-	registry  *syscallset.Registry
+	registry  *captureplan.Registry
 
 	state atomic.Pointer[ruleState]
 	work  sync.Pool // *worker
@@ -66,7 +66,7 @@ func newRulesProcessor(ctx context.Context, set processor.Settings, cfg *Config)
 		logger:    set.Logger,
 		telemetry: tb,
 		owner:     set.ID.String(),
-		registry:  syscallset.Default,
+		registry:  captureplan.Default,
 	}
 	p.state.Store(st)
 	p.work.New = func() any { return &worker{ev: newRecordEvent()} }
@@ -95,7 +95,7 @@ func (p *rulesProcessor) logLoaded(st *ruleState, msg string) {
 }
 
 func (p *rulesProcessor) start(_ context.Context, _ component.Host) error {
-	p.registry.Publish(p.owner, p.state.Load().syscalls)
+	p.registry.Publish(p.owner, captureplan.Plan{Syscalls: p.state.Load().syscalls})
 	if p.cfg.ReloadInterval > 0 && (len(p.cfg.Files) > 0 || len(p.cfg.RegoFiles) > 0) {
 		ctx, cancel := context.WithCancel(context.Background())
 		p.stopWatch, p.watchDone = cancel, make(chan struct{})

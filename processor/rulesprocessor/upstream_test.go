@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/plog"
 
+	"github.com/vigil-sec/vigil/internal/eventgen"
 	"github.com/vigil-sec/vigil/rules"
-	"github.com/vigil-sec/vigil/rules/rego/eventgen"
 )
 
 // upstreamRules returns the path of an upstream Falco rules file in

@@ -3,7 +3,6 @@ package syscallreceiver
 import (
 	"context"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -13,8 +12,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/receiver/receivertest"
 
+	"github.com/vigil-sec/vigil/eventattr"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/metadata"
-	"github.com/vigil-sec/vigil/rules/fields"
 )
 
 // requireRoot skips tests that need eBPF when not root, except under CI
@@ -87,16 +86,16 @@ func waitFor(t *testing.T, sink *consumertest.LogsSink, timeout time.Duration, m
 }
 
 // at is the map that holds key k: the resource for the process context,
-// host and container keys, the record for the rest (the registry decides).
+// host and container keys, the record for the rest (the attribute contract decides).
 func (r record) at(k string) pcommon.Map {
-	if key, ok := fields.KeyByName(k); ok && key.Resource {
+	if onResource, _ := eventattr.Where(k); onResource {
 		return r.res
 	}
 	return r.attr
 }
 
-// checkPlacement checks that every attribute of rec is where the registry
-// says it lives (the process context on the resource, the event on the
+// checkPlacement checks that every attribute of rec is where the attribute
+// contract says it lives (the process context on the resource, the event on the
 // record).
 func checkPlacement(t *testing.T, rec record) {
 	t.Helper()
@@ -105,18 +104,11 @@ func checkPlacement(t *testing.T, rec record) {
 		resource bool
 	}{{rec.res, true}, {rec.attr, false}} {
 		for k := range m.m.All() {
-			key, ok := fields.KeyByName(k)
-			if !ok {
-				for _, p := range fields.Declared() {
-					if p.Slot < 0 && strings.HasPrefix(k, p.Name) {
-						key, ok = p, true
-					}
-				}
-			}
-			if !ok {
-				t.Errorf("%s is not a registry key", k)
-			} else if key.Resource != m.resource {
-				t.Errorf("%s: on the resource %v, the registry says %v", k, m.resource, key.Resource)
+			onResource, known := eventattr.Where(k)
+			if !known {
+				t.Errorf("%s is not a key of the attribute contract", k)
+			} else if onResource != m.resource {
+				t.Errorf("%s: on the resource %v, the contract says %v", k, m.resource, onResource)
 			}
 		}
 	}

@@ -10,7 +10,7 @@ import (
 	"go.opentelemetry.io/collector/receiver/receivertest"
 	"go.uber.org/goleak"
 
-	"github.com/vigil-sec/vigil/internal/syscallset"
+	"github.com/vigil-sec/vigil/internal/captureplan"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/metadata"
 )
 
@@ -49,10 +49,10 @@ func TestStartShutdownLeakFree(t *testing.T) {
 // at start and when they republish.
 func TestAutoFollowsPublishedSet(t *testing.T) {
 	requireRoot(t)
-	reg := syscallset.NewRegistry()
+	reg := captureplan.NewRegistry()
 	registry = reg
-	defer func() { registry = syscallset.Default }()
-	reg.Publish("rules/a", []string{"openat"})
+	defer func() { registry = captureplan.Default }()
+	reg.Publish("rules/a", captureplan.Plan{Syscalls: []string{"openat"}})
 	sink := startReceiver(t, testConfig())
 
 	cmd := exec.Command("cat", "/etc/hostname")
@@ -73,7 +73,7 @@ func TestAutoFollowsPublishedSet(t *testing.T) {
 		t.Error("a syscall outside the published set became a record")
 	}
 
-	reg.Publish("rules/a", []string{"execve"})
+	reg.Publish("rules/a", captureplan.Plan{Syscalls: []string{"execve"}})
 	time.Sleep(100 * time.Millisecond)
 	sink.Reset()
 	cmd = exec.Command("cat", "/etc/hostname")

@@ -24,17 +24,19 @@ import (
 	"go.uber.org/zap"
 	"golang.org/x/sys/unix"
 
-	"github.com/vigil-sec/vigil/internal/syscallset"
-	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/logbuild"
+	"github.com/vigil-sec/vigil/internal/captureplan"
+	"github.com/vigil-sec/vigil/internal/linuxabi"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/logencode"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/metadata"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/probe"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/procstate"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/proctable"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/syscalls"
 )
 
-// registry is where rules processors publish their syscall sets; a variable
-// so tests can use a private one.
-var registry = syscallset.Default
+// registry is where rules processors publish their capture plans; a
+// variable so tests can use a private one.
+var registry = captureplan.Default
 
 // tap, when set (by tests that record raw samples), sees every raw record
 // before it is handled.
@@ -60,7 +62,9 @@ type syscallReceiver struct {
 	cancel  context.CancelFunc
 	done    chan struct{}
 	unsub   func()
-	updates chan []bool
+	// updates hands a changed capture plan from the registry to the reader
+	// (at most one pending: a newer plan replaces it).
+	updates chan captureplan.Merged
 }
 
 func newReceiver(set receiver.Settings, cfg *Config, next consumer.Logs) (*syscallReceiver, error) {
@@ -77,7 +81,7 @@ func newReceiver(set receiver.Settings, cfg *Config, next consumer.Logs) (*sysca
 
 // selection computes which syscalls become records (emit) and which the
 // kernel captures (emit plus the state set).
-func (r *syscallReceiver) selection(published []string, havePublished bool) (emit []bool, capture []bool) {
+func (r *syscallReceiver) selection(plan captureplan.Merged) (emit []bool, capture []bool) {
 	emit = make([]bool, probe.MaxSyscalls)
 	capture = make([]bool, probe.MaxSyscalls)
 	mark := func(dst []bool, name string) {
@@ -90,8 +94,8 @@ func (r *syscallReceiver) selection(published []string, havePublished bool) (emi
 		for _, n := range r.cfg.Syscalls.Names {
 			mark(emit, n)
 		}
-	case havePublished:
-		for _, n := range published {
+	case plan.Published:
+		for _, n := range plan.Syscalls {
 			mark(emit, n)
 		}
 	default:
@@ -115,18 +119,11 @@ func mode(nr int, emit, capture []bool) probe.Mode {
 	switch {
 	case !capture[nr]:
 		return probe.Off
-	case !emit[nr] && nr == closeNR:
+	case !emit[nr] && nr == linuxabi.SysClose:
 		return probe.Defer
 	}
 	return probe.Capture
 }
-
-var closeNR = func() int {
-	if s, ok := syscalls.Lookup("close"); ok {
-		return s.NR
-	}
-	return -1
-}()
 
 func names(sel []bool) []string {
 	var out []string
@@ -173,6 +170,10 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 		return fmt.Errorf("syscall receiver: %w", err)
 	}
 	fail := func(err error) error {
+		if r.unsub != nil {
+			r.unsub()
+			r.unsub = nil
+		}
 		p.Close()
 		tb.Shutdown()
 		return fmt.Errorf("syscall receiver: %w", err)
@@ -181,29 +182,29 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 		log.Warn("the kernel refused the probe's direct kernel loads; reading fields with bpf_probe_read_kernel instead", zap.Error(p.DirectReadsErr))
 	}
 	log.Info("probe loaded", zap.Bool("direct_kernel_loads", p.DirectReads))
-	for _, s := range syscalls.All() {
-		if err := p.SetSpec(s.NR, probe.Spec{Kind: s.Kinds, FDSrc: s.FDSrc, NArgs: s.NArgs}); err != nil {
-			return fail(fmt.Errorf("installing the spec of %s: %w", s.Name, err))
-		}
-	}
-
-	var published []string
-	var have bool
+	// Subscribe before the first selection: a plan published from here on
+	// is queued for the reader, which applies it after this one.
+	r.updates = make(chan captureplan.Merged, 1)
+	var plan captureplan.Merged
 	if r.cfg.Syscalls.Auto {
-		published, have = registry.Current()
+		plan, r.unsub = registry.Subscribe(r.replan)
 	}
-	emit, capture := r.selection(published, have)
-	for nr := range capture {
-		if m := mode(nr, emit, capture); m != probe.Off {
-			if err := p.SetMode(nr, m); err != nil {
-				return fail(fmt.Errorf("enabling syscall %d: %w", nr, err))
-			}
+	emit, capture := r.selection(plan)
+	// the specs and the modes go into the kernel as one table
+	if err := p.Update(func(u *probe.SpecUpdate) {
+		for _, s := range syscalls.All() {
+			u.SetSpec(s.NR, probe.Spec{Kind: s.Kinds, FDSrc: s.FDSrc, NArgs: s.NArgs})
 		}
+		for nr := range capture {
+			u.SetMode(nr, mode(nr, emit, capture))
+		}
+	}); err != nil {
+		return fail(fmt.Errorf("installing the syscall specs: %w", err))
 	}
 	switch {
 	case !r.cfg.Syscalls.Auto:
 		log.Info("capturing the configured syscalls", zap.Strings("syscalls", names(emit)))
-	case have:
+	case plan.Published:
 		log.Info("capturing the syscalls the rules need", zap.Strings("syscalls", names(emit)))
 	default:
 		log.Info("no rules processor has published a syscall set; capturing every supported syscall except read/write/send/recv",
@@ -215,7 +216,7 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 	table := proctable.New(r.cfg.MaxProcesses)
 	table.Loader = procfs.Load
 	host, _ := os.Hostname()
-	b := logbuild.New(table, proctable.NewUsers(r.cfg.PasswdFile, r.cfg.GroupFile), procfs, host)
+	b := logencode.New(procstate.New(table, proctable.NewUsers(r.cfg.PasswdFile, r.cfg.GroupFile), procfs), host)
 	b.BootToWallNs = bootWall
 	b.Emit = emit
 
@@ -227,10 +228,6 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 		return fail(fmt.Errorf("reading %s: %w", r.cfg.ProcRoot, err))
 	}
 
-	r.updates = make(chan []bool, 1)
-	if r.cfg.Syscalls.Auto {
-		r.unsub = registry.Subscribe(func(union []string) { r.republished(union) })
-	}
 	runCtx, cancel := context.WithCancel(context.Background())
 	r.tb, r.probe, r.cancel, r.done = tb, p, cancel, make(chan struct{})
 	r.started = true
@@ -238,27 +235,37 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 	return nil
 }
 
-// republished applies a rules processor's new syscall set: the kernel map
-// now, the emit set in the reader at its next turn.
-func (r *syscallReceiver) republished(union []string) {
-	emit, capture := r.selection(union, true)
-	r.mu.Lock()
-	p := r.probe
-	r.mu.Unlock()
-	if p == nil {
-		return
-	}
-	for nr := range capture {
-		if syscalls.ByNumber(nr) != nil {
-			_ = p.SetMode(nr, mode(nr, emit, capture))
-		}
-	}
+// replan queues a changed capture plan for the reader. It runs on the
+// publisher's goroutine (captureplan's contract: do not block), so it only
+// hands the plan over; the reader applies it at its next turn (applyPlan),
+// after the plan Start applied, so the kernel never goes back to an older
+// plan.
+func (r *syscallReceiver) replan(plan captureplan.Merged) {
 	select {
 	case <-r.updates:
 	default:
 	}
-	r.updates <- emit
-	r.set.Logger.Info("rules republished their syscall set", zap.Strings("syscalls", names(emit)))
+	r.updates <- plan
+}
+
+// applyPlan applies a changed capture plan: the kernel's capture modes and
+// the builder's emit set. Without any publisher left (the last rules
+// processor shut down) the receiver goes back to its default selection.
+func (r *syscallReceiver) applyPlan(p *probe.Probe, b *logencode.Encoder, plan captureplan.Merged) {
+	emit, capture := r.selection(plan)
+	if err := p.Update(func(u *probe.SpecUpdate) {
+		for nr := range capture {
+			if syscalls.ByNumber(nr) != nil {
+				u.SetMode(nr, mode(nr, emit, capture))
+			}
+		}
+	}); err != nil {
+		// the kernel keeps the plan in force; the emit set follows it
+		r.set.Logger.Error("applying the rules' capture plan failed; the previous one stays", zap.Error(err))
+		return
+	}
+	b.Emit = emit
+	r.set.Logger.Info("the rules' capture plan changed", zap.Bool("published", plan.Published), zap.Strings("syscalls", names(emit)))
 }
 
 func bootToWall() int64 {
@@ -289,7 +296,7 @@ type slot struct {
 // rings newer than T wait too, so the merge stays ordered. Reading in bursts
 // also keeps the reader's own syscalls (one epoll check per drained ring) off
 // the per-record path.
-func (r *syscallReceiver) run(ctx context.Context, b *logbuild.Builder) {
+func (r *syscallReceiver) run(ctx context.Context, b *logencode.Encoder) {
 	defer close(r.done)
 	out := make(chan plog.Logs, 4)
 	sent := make(chan struct{})
@@ -323,8 +330,8 @@ func (r *syscallReceiver) run(ctx context.Context, b *logbuild.Builder) {
 			b.BootToWallNs = bootToWall()
 		}
 		select {
-		case emit := <-r.updates:
-			b.Emit = emit
+		case plan := <-r.updates:
+			r.applyPlan(r.probe, b, plan)
 		default:
 		}
 	}
@@ -414,7 +421,7 @@ type statsState struct {
 }
 
 // stats publishes counters as deltas since the last call.
-func (r *syscallReceiver) stats(b *logbuild.Builder, st *statsState) {
+func (r *syscallReceiver) stats(b *logencode.Encoder, st *statsState) {
 	ctx := context.Background()
 	tb := r.tb
 	tb.ReceiverSyscallEventsRead.Add(ctx, int64(b.Read-st.read))

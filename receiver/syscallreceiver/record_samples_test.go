@@ -15,12 +15,12 @@ import (
 )
 
 // TestRecordSamples refreshes the raw kernel records that the decoding
-// tests in internal/logbuild replay without privileges. Run it by hand:
+// tests in internal/logencode replay without privileges. Run it by hand:
 //
 //	VIGIL_RECORD_SAMPLES=1 go test -run TestRecordSamples ./receiver/syscallreceiver/
 func TestRecordSamples(t *testing.T) {
 	if os.Getenv("VIGIL_RECORD_SAMPLES") != "1" {
-		t.Skip("set VIGIL_RECORD_SAMPLES=1 to re-record internal/logbuild/testdata")
+		t.Skip("set VIGIL_RECORD_SAMPLES=1 to re-record internal/logencode/testdata")
 	}
 	requireRoot(t)
 	var mu sync.Mutex
@@ -68,7 +68,7 @@ func TestRecordSamples(t *testing.T) {
 			out = append(out, raw...)
 			n++
 		}
-		path := filepath.Join("internal", "logbuild", "testdata", name+".bin")
+		path := filepath.Join("internal", "logencode", "testdata", name+".bin")
 		if err := os.WriteFile(path, out, 0o644); err != nil {
 			t.Fatal(err)
 		}

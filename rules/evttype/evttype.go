@@ -16,11 +16,10 @@
 //	any other check                  all, not affected by negation
 package evttype
 
-//go:generate go run gen_names.go /usr/include/x86_64-linux-gnu/asm/unistd_64.h
-
 import (
 	"slices"
 
+	"github.com/vigil-sec/vigil/internal/linuxabi"
 	"github.com/vigil-sec/vigil/rules/condition"
 	"github.com/vigil-sec/vigil/rules/fields"
 )
@@ -175,6 +174,10 @@ var known = func() []string {
 	k := merge(syscallNames, eventNames)
 	return k
 }()
+
+// syscallNames are the x86-64 system call names, sorted (linuxabi's table:
+// the same one the syscall receiver numbers its records by).
+var syscallNames = linuxabi.SyscallNames()
 
 // Known returns every event type name the table knows, sorted: the x86-64
 // syscall names and Falco's non-syscall event names.

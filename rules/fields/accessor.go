@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/vigil-sec/vigil/internal/linuxabi"
 	"github.com/vigil-sec/vigil/rules/native/fnmatch"
 )
 
@@ -716,31 +717,7 @@ func isOpen(ev Event, which Extract, k []Key, typ string) (bool, bool) {
 
 // ErrnoNameOf returns the Linux name of errno value n ("ENOENT" for 2), or
 // "" when n is not a known errno.
-func ErrnoNameOf(n int64) string {
-	if n <= 0 || n >= int64(len(errnoTable)) {
-		return ""
-	}
-	return errnoTable[n]
-}
-
-var errnoTable = func() []string {
-	var max int64
-	for n := range errnoNames {
-		max = maxInt(max, n)
-	}
-	t := make([]string, max+1)
-	for n, name := range errnoNames {
-		t[n] = name
-	}
-	return t
-}()
-
-func maxInt(a, b int64) int64 {
-	if a > b {
-		return a
-	}
-	return b
-}
+func ErrnoNameOf(n int64) string { return linuxabi.ErrnoName(n) }
 
 // joinRange renders every attribute under the field's prefix the way Falco
 // prints the whole-map form of the field.

@@ -1,5 +1,7 @@
 package fields
 
+import "github.com/vigil-sec/vigil/eventattr"
+
 // Attribute keys. OpenTelemetry semantic-convention names are used wherever a
 // convention exists; everything else lives under the "vigil." namespace and is
 // named after the Falco field it carries. The syscall receiver's README lists
@@ -45,16 +47,16 @@ func KeyByName(name string) (Key, bool) {
 
 // Event identity and syscall result.
 var (
-	KeyEvtType     = rec("vigil.evt.type")          // syscall name: "openat"
-	KeyEvtNum      = rec("vigil.evt.num")           // per-collector sequence number, from 1
-	KeyEvtCPU      = rec("vigil.evt.cpu")           // CPU the event was captured on
-	KeyEvtRawRes   = rec("vigil.evt.rawres")        // syscall return value
-	KeyEvtBuffer   = rec("vigil.evt.buffer")        // I/O payload, only when a rule asks for it
-	KeyEvtArg      = recPrefix("vigil.evt.arg.")    // + param name: rendered text ("O_RDONLY|O_CLOEXEC")
-	KeyEvtRawArg   = recPrefix("vigil.evt.rawarg.") // + param name: raw integer value
-	KeyOpenFlags   = rec("vigil.evt.rawarg.flags")  // raw open(2) flags, for evt.is_open_*
-	KeyOpenMode    = rec("vigil.evt.rawarg.mode")   // raw open(2) mode, for evt.is_open_exec
-	KeyOpenCreated = rec("vigil.evt.open_created")  // the open created the file (O_CREAT and it did not exist)
+	KeyEvtType     = rec(eventattr.EvtType)               // syscall name: "openat"
+	KeyEvtNum      = rec(eventattr.EvtNum)                // per-collector sequence number, from 1
+	KeyEvtCPU      = rec(eventattr.EvtCPU)                // CPU the event was captured on
+	KeyEvtRawRes   = rec(eventattr.EvtRawRes)             // syscall return value
+	KeyEvtBuffer   = rec(eventattr.EvtBuffer)             // I/O payload, only when a rule asks for it
+	KeyEvtArg      = recPrefix(eventattr.EvtArgPrefix)    // + param name: rendered text ("O_RDONLY|O_CLOEXEC")
+	KeyEvtRawArg   = recPrefix(eventattr.EvtRawArgPrefix) // + param name: raw integer value
+	KeyOpenFlags   = rec(eventattr.OpenFlags)             // raw open(2) flags, for evt.is_open_*
+	KeyOpenMode    = rec(eventattr.OpenMode)              // raw open(2) mode, for evt.is_open_exec
+	KeyOpenCreated = rec(eventattr.OpenCreated)           // the open created the file (O_CREAT and it did not exist)
 )
 
 // Process (the thread that made the syscall) and its ancestry. The process
@@ -65,80 +67,80 @@ var (
 // record. Only the thread ids and the environment (written on exec records
 // only) stay on the record.
 var (
-	KeyProcPID         = res("process.pid")
-	KeyProcVPID        = res("process.vpid")
-	KeyThreadTID       = rec("thread.id")
-	KeyThreadVTID      = rec("vigil.thread.vtid")
-	KeyProcPPID        = res("process.parent_pid")
-	KeyProcName        = res("process.executable.name") // Falco proc.name: the task comm
-	KeyProcExe         = res("process.command")         // argv[0]
-	KeyProcExePath     = res("process.executable.path")
-	KeyProcCmdline     = res("process.command_line") // comm + " " + args, as Falco builds it
-	KeyProcArgs        = res("process.command_args") // argv, including argv[0]
-	KeyProcCwd         = res("process.working_directory")
-	KeyProcTTY         = res("vigil.proc.tty")      // encoded dev_t of the controlling tty, 0 = none
-	KeyProcInteractive = res("process.interactive") // has a controlling tty
-	KeyProcSID         = res("process.session_leader.pid")
-	KeyProcSName       = res("vigil.proc.sname")
-	KeyProcPGID        = res("process.group_leader.pid")
-	KeyProcVPGID       = res("vigil.proc.vpgid")
-	KeyProcStartTime   = res("vigil.proc.start_ts") // process start, ns since epoch
-	KeyProcEnv         = recPrefix("process.environment_variable.")
-	KeyProcExeIno      = res("vigil.proc.exe_ino")
-	KeyProcExeCtime    = res("vigil.proc.exe_ino.ctime")
-	KeyProcExeMtime    = res("vigil.proc.exe_ino.mtime")
-	KeyProcExeWritable = res("vigil.proc.is_exe_writable")
-	KeyProcExeUpper    = res("vigil.proc.is_exe_upper_layer")
-	KeyProcExeMemfd    = res("vigil.proc.is_exe_from_memfd")
-	KeyCapPermitted    = res("vigil.thread.cap_permitted")
-	KeyCapEffective    = res("vigil.thread.cap_effective")
-	KeyCapInheritable  = res("vigil.thread.cap_inheritable")
+	KeyProcPID         = res(eventattr.ProcPID)
+	KeyProcVPID        = res(eventattr.ProcVPID)
+	KeyThreadTID       = rec(eventattr.ThreadTID)
+	KeyThreadVTID      = rec(eventattr.ThreadVTID)
+	KeyProcPPID        = res(eventattr.ProcPPID)
+	KeyProcName        = res(eventattr.ProcName) // Falco proc.name: the task comm
+	KeyProcExe         = res(eventattr.ProcExe)  // argv[0]
+	KeyProcExePath     = res(eventattr.ProcExePath)
+	KeyProcCmdline     = res(eventattr.ProcCmdline) // comm + " " + args, as Falco builds it
+	KeyProcArgs        = res(eventattr.ProcArgs)    // argv, including argv[0]
+	KeyProcCwd         = res(eventattr.ProcCwd)
+	KeyProcTTY         = res(eventattr.ProcTTY)         // encoded dev_t of the controlling tty, 0 = none
+	KeyProcInteractive = res(eventattr.ProcInteractive) // has a controlling tty
+	KeyProcSID         = res(eventattr.ProcSID)
+	KeyProcSName       = res(eventattr.ProcSName)
+	KeyProcPGID        = res(eventattr.ProcPGID)
+	KeyProcVPGID       = res(eventattr.ProcVPGID)
+	KeyProcStartTime   = res(eventattr.ProcStartTime) // process start, ns since epoch
+	KeyProcEnv         = recPrefix(eventattr.ProcEnvPrefix)
+	KeyProcExeIno      = res(eventattr.ProcExeIno)
+	KeyProcExeCtime    = res(eventattr.ProcExeCtime)
+	KeyProcExeMtime    = res(eventattr.ProcExeMtime)
+	KeyProcExeWritable = res(eventattr.ProcExeWritable)
+	KeyProcExeUpper    = res(eventattr.ProcExeUpper)
+	KeyProcExeMemfd    = res(eventattr.ProcExeMemfd)
+	KeyCapPermitted    = res(eventattr.CapPermitted)
+	KeyCapEffective    = res(eventattr.CapEffective)
+	KeyCapInheritable  = res(eventattr.CapInheritable)
 
 	// Ancestors, nearest first: element 0 is the parent, 1 the grandparent.
-	KeyAncNames    = res("vigil.proc.anames")
-	KeyAncPIDs     = res("vigil.proc.apids")
-	KeyAncExes     = res("vigil.proc.aexes")
-	KeyAncExePaths = res("vigil.proc.aexepaths")
-	KeyAncCmdlines = res("vigil.proc.acmdlines")
+	KeyAncNames    = res(eventattr.AncNames)
+	KeyAncPIDs     = res(eventattr.AncPIDs)
+	KeyAncExes     = res(eventattr.AncExes)
+	KeyAncExePaths = res(eventattr.AncExePaths)
+	KeyAncCmdlines = res(eventattr.AncCmdlines)
 )
 
 // User and group of the process (on the Resource, with the process).
 var (
-	KeyUserUID       = res("process.user.id") // effective uid
-	KeyUserName      = res("process.user.name")
-	KeyUserHome      = res("vigil.user.homedir")
-	KeyUserShell     = res("vigil.user.shell")
-	KeyUserLoginUID  = res("vigil.user.loginuid") // -1 when unset
-	KeyUserLoginName = res("vigil.user.loginname")
-	KeyGroupGID      = res("vigil.group.gid")
-	KeyGroupName     = res("vigil.group.name")
+	KeyUserUID       = res(eventattr.UserUID) // effective uid
+	KeyUserName      = res(eventattr.UserName)
+	KeyUserHome      = res(eventattr.UserHome)
+	KeyUserShell     = res(eventattr.UserShell)
+	KeyUserLoginUID  = res(eventattr.UserLoginUID) // -1 when unset
+	KeyUserLoginName = res(eventattr.UserLoginName)
+	KeyGroupGID      = res(eventattr.GroupGID)
+	KeyGroupName     = res(eventattr.GroupName)
 )
 
 // The file descriptor the event operates on.
 var (
-	KeyFDNum         = rec("vigil.fd.num")
-	KeyFDType        = rec("vigil.fd.type") // file, directory, ipv4, ipv6, unix, pipe, event, signalfd, eventpoll, inotify, timerfd, netlink, bpf, userfaultfd, io_uring, memfd
-	KeyFilePath      = rec("file.path")     // absolute path, for file and directory fds
-	KeyFDName        = rec("vigil.fd.name") // name of a non-file fd: socket tuple, unix path, pipe:[ino]
-	KeyFDNameRaw     = rec("vigil.fd.nameraw")
-	KeyFDNameChanged = rec("vigil.fd.name_changed")
-	KeyFDConnected   = rec("vigil.fd.connected")
-	KeyFDIsServer    = rec("vigil.fd.is_server")
-	KeyFDDev         = rec("vigil.fd.dev")
-	KeyFDIno         = rec("vigil.fd.ino")
-	KeyL4Proto       = rec("network.transport") // tcp, udp, icmp, raw
-	KeyClientAddr    = rec("client.address")
-	KeyClientPort    = rec("client.port")
-	KeyServerAddr    = rec("server.address")
-	KeyServerPort    = rec("server.port")
-	KeyLocalAddr     = rec("network.local.address")
-	KeyLocalPort     = rec("network.local.port")
-	KeyPeerAddr      = rec("network.peer.address")
-	KeyPeerPort      = rec("network.peer.port")
-	KeyClientName    = rec("vigil.fd.cip.name")
-	KeyServerName    = rec("vigil.fd.sip.name")
-	KeyLocalName     = rec("vigil.fd.lip.name")
-	KeyPeerName      = rec("vigil.fd.rip.name")
+	KeyFDNum         = rec(eventattr.FDNum)
+	KeyFDType        = rec(eventattr.FDType)   // file, directory, ipv4, ipv6, unix, pipe, event, signalfd, eventpoll, inotify, timerfd, netlink, bpf, userfaultfd, io_uring, memfd
+	KeyFilePath      = rec(eventattr.FilePath) // absolute path, for file and directory fds
+	KeyFDName        = rec(eventattr.FDName)   // name of a non-file fd: socket tuple, unix path, pipe:[ino]
+	KeyFDNameRaw     = rec(eventattr.FDNameRaw)
+	KeyFDNameChanged = rec(eventattr.FDNameChanged)
+	KeyFDConnected   = rec(eventattr.FDConnected)
+	KeyFDIsServer    = rec(eventattr.FDIsServer)
+	KeyFDDev         = rec(eventattr.FDDev)
+	KeyFDIno         = rec(eventattr.FDIno)
+	KeyL4Proto       = rec(eventattr.L4Proto) // tcp, udp, icmp, raw
+	KeyClientAddr    = rec(eventattr.ClientAddr)
+	KeyClientPort    = rec(eventattr.ClientPort)
+	KeyServerAddr    = rec(eventattr.ServerAddr)
+	KeyServerPort    = rec(eventattr.ServerPort)
+	KeyLocalAddr     = rec(eventattr.LocalAddr)
+	KeyLocalPort     = rec(eventattr.LocalPort)
+	KeyPeerAddr      = rec(eventattr.PeerAddr)
+	KeyPeerPort      = rec(eventattr.PeerPort)
+	KeyClientName    = rec(eventattr.ClientName)
+	KeyServerName    = rec(eventattr.ServerName)
+	KeyLocalName     = rec(eventattr.LocalName)
+	KeyPeerName      = rec(eventattr.PeerName)
 )
 
 // Resource: host, container and Kubernetes identity. container.id is the full
@@ -146,38 +148,38 @@ var (
 // container.image.* keys are the ones the contrib k8s_attributes processor
 // writes.
 var (
-	KeyHostName            = res("host.name")
-	KeyContainerID         = res("container.id")
-	KeyContainerName       = res("container.name")
-	KeyK8sContainer        = res("k8s.container.name")
-	KeyContainerRuntime    = res("container.runtime.name")
-	KeyImageName           = res("container.image.name")
-	KeyImageTag            = res("container.image.tag")
-	KeyImageID             = res("container.image.id")
-	KeyImageDigest         = res("vigil.container.image.digest")
-	KeyContainerPriv       = res("vigil.container.privileged")
-	KeyContainerStart      = res("vigil.container.start_ts")
-	KeyContainerIP         = res("vigil.container.ip")
-	KeyContainerCNI        = res("vigil.container.cni.json")
-	KeyContainerHostPID    = res("vigil.container.host_pid")
-	KeyContainerHostNet    = res("vigil.container.host_network")
-	KeyContainerHostIPC    = res("vigil.container.host_ipc")
-	KeyContainerMounts     = res("vigil.container.mounts")      // "source:dest:mode:rdwr:propagation" per mount
-	KeyContainerMountDests = res("vigil.container.mount.dests") // destinations, same order as mounts
-	KeyContainerLabel      = resPrefix("container.label.")
-	KeyPodName             = res("k8s.pod.name")
-	KeyPodUID              = res("k8s.pod.uid")
-	KeyPodIP               = res("k8s.pod.ip")
-	KeyPodSandboxID        = res("vigil.k8s.pod.sandbox_id")
-	KeyPodCNI              = res("vigil.k8s.pod.cni.json")
-	KeyPodLabel            = resPrefix("k8s.pod.labels.")
-	KeyNamespaceName       = res("k8s.namespace.name")
-	KeyNamespaceUID        = res("vigil.k8s.namespace.uid")
-	KeyNamespaceLabel      = resPrefix("k8s.namespace.labels.")
-	KeyDeploymentName      = res("k8s.deployment.name")
-	KeyDeploymentUID       = res("k8s.deployment.uid")
-	KeyReplicaSetName      = res("k8s.replicaset.name")
-	KeyReplicaSetUID       = res("k8s.replicaset.uid")
-	KeyServiceName         = res("vigil.k8s.service.name")
-	KeyNodeName            = res("k8s.node.name")
+	KeyHostName            = res(eventattr.HostName)
+	KeyContainerID         = res(eventattr.ContainerID)
+	KeyContainerName       = res(eventattr.ContainerName)
+	KeyK8sContainer        = res(eventattr.K8sContainer)
+	KeyContainerRuntime    = res(eventattr.ContainerRuntime)
+	KeyImageName           = res(eventattr.ImageName)
+	KeyImageTag            = res(eventattr.ImageTag)
+	KeyImageID             = res(eventattr.ImageID)
+	KeyImageDigest         = res(eventattr.ImageDigest)
+	KeyContainerPriv       = res(eventattr.ContainerPriv)
+	KeyContainerStart      = res(eventattr.ContainerStart)
+	KeyContainerIP         = res(eventattr.ContainerIP)
+	KeyContainerCNI        = res(eventattr.ContainerCNI)
+	KeyContainerHostPID    = res(eventattr.ContainerHostPID)
+	KeyContainerHostNet    = res(eventattr.ContainerHostNet)
+	KeyContainerHostIPC    = res(eventattr.ContainerHostIPC)
+	KeyContainerMounts     = res(eventattr.ContainerMounts)     // "source:dest:mode:rdwr:propagation" per mount
+	KeyContainerMountDests = res(eventattr.ContainerMountDests) // destinations, same order as mounts
+	KeyContainerLabel      = resPrefix(eventattr.ContainerLabelPrefix)
+	KeyPodName             = res(eventattr.PodName)
+	KeyPodUID              = res(eventattr.PodUID)
+	KeyPodIP               = res(eventattr.PodIP)
+	KeyPodSandboxID        = res(eventattr.PodSandboxID)
+	KeyPodCNI              = res(eventattr.PodCNI)
+	KeyPodLabel            = resPrefix(eventattr.PodLabelPrefix)
+	KeyNamespaceName       = res(eventattr.NamespaceName)
+	KeyNamespaceUID        = res(eventattr.NamespaceUID)
+	KeyNamespaceLabel      = resPrefix(eventattr.NamespaceLabelPrefix)
+	KeyDeploymentName      = res(eventattr.DeploymentName)
+	KeyDeploymentUID       = res(eventattr.DeploymentUID)
+	KeyReplicaSetName      = res(eventattr.ReplicaSetName)
+	KeyReplicaSetUID       = res(eventattr.ReplicaSetUID)
+	KeyServiceName         = res(eventattr.ServiceName)
+	KeyNodeName            = res(eventattr.NodeName)
 )

@@ -9,12 +9,12 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/vigil-sec/vigil/internal/eventgen"
 	"github.com/vigil-sec/vigil/rules"
 	"github.com/vigil-sec/vigil/rules/condition"
 	defaultrules "github.com/vigil-sec/vigil/rules/default"
 	"github.com/vigil-sec/vigil/rules/fields"
 	"github.com/vigil-sec/vigil/rules/rego"
-	"github.com/vigil-sec/vigil/rules/rego/eventgen"
 )
 
 // upstreamFiles are the Falco rules files the differential test runs on.

@@ -1,4 +1,4 @@
-//go:build amd64
+//go:build linux && amd64
 
 package probe
 
@@ -20,7 +20,7 @@ func TestObjectMatchesSource(t *testing.T) {
 		t.Skip("clang not installed")
 	}
 	dir := t.TempDir()
-	cmd := exec.Command("go", "tool", "bpf2go", "-cc", "clang", "-cflags", "-O2 -g -Wall -Werror",
+	cmd := exec.Command("go", "tool", "bpf2go", "-tags", "linux", "-cc", "clang", "-cflags", "-O2 -g -Wall -Werror",
 		"-target", "amd64", "-go-package", "probe", "-output-dir", dir,
 		"vigil", "../../../../bpf/vigil.bpf.c", "--", "-I../../../../bpf")
 	cmd.Env = append(os.Environ(), "GOPACKAGE=probe")

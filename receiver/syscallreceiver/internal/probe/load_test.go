@@ -1,4 +1,4 @@
-//go:build amd64
+//go:build linux && amd64
 
 package probe
 
@@ -11,12 +11,7 @@ import (
 // loads (Linux 6.2+) and bpf_probe_read_kernel for every field (older
 // kernels, forced here).
 func TestLoadBothReadPaths(t *testing.T) {
-	if os.Geteuid() != 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("loading the probe needs root; CI must run this test as root")
-		}
-		t.Skip("needs root")
-	}
+	requireRoot(t)
 	for _, forced := range []bool{false, true} {
 		p, err := Load(Options{SelfTGID: uint32(os.Getpid()), CPUsPerRing: 1, RingBytes: 1 << 16, ProbeReads: forced})
 		if err != nil {

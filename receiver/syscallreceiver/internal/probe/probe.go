@@ -1,8 +1,9 @@
-//go:build amd64
+//go:build linux && amd64
 
 package probe
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -74,8 +75,22 @@ type Probe struct {
 	DirectReads    bool
 	DirectReadsErr error
 
-	mu    sync.Mutex
-	specs [MaxSyscalls]vigilSpec
+	// mu guards specs, what the table in force holds, and table, the table
+	// itself (see install).
+	mu        sync.Mutex
+	specs     [MaxSyscalls]specEntry
+	table     *ebpf.Map
+	tableSpec *ebpf.MapSpec
+}
+
+// specEntry is bpf/vigil.bpf.c's struct spec: one syscall's entry in the
+// spec table.
+type specEntry struct {
+	Kind  [6]uint8
+	FdSrc uint8
+	Nargs uint8
+	On    uint8
+	_     [3]uint8
 }
 
 // Load checks the kernel's features, loads the probe, creates the ring
@@ -147,6 +162,15 @@ func Load(opts Options) (*Probe, error) {
 		}
 		p.Readers = append(p.Readers, r)
 	}
+	p.tableSpec = spec.Maps[vigilMapSyscallSpec].InnerMap.Copy()
+	if size := binary.Size(specEntry{}); int(p.tableSpec.ValueSize) != size {
+		p.Close()
+		return nil, fmt.Errorf("the probe's spec entries are %d bytes, the loader's %d: rebuild both", p.tableSpec.ValueSize, size)
+	}
+	if err := p.install(&p.specs); err != nil {
+		p.Close()
+		return nil, err
+	}
 	return p, nil
 }
 
@@ -166,27 +190,94 @@ func (p *Probe) Attach() error {
 }
 
 // SetSpec installs what the probe reads for syscall nr (its mode is kept).
+// Each call installs a whole new table; use Update for several changes.
 func (p *Probe) SetSpec(nr int, s Spec) error {
-	if nr < 0 || nr >= MaxSyscalls {
-		return fmt.Errorf("syscall number %d out of range", nr)
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	v := &p.specs[nr]
-	v.Kind, v.FdSrc, v.Nargs = s.Kind, s.FDSrc, s.NArgs
-	return p.objs.SyscallSpec.Put(uint32(nr), *v)
+	return p.Update(func(u *SpecUpdate) { u.SetSpec(nr, s) })
 }
 
 // SetMode sets how syscall nr is captured; safe while attached.
 func (p *Probe) SetMode(nr int, m Mode) error {
-	if nr < 0 || nr >= MaxSyscalls {
-		return fmt.Errorf("syscall number %d out of range", nr)
+	return p.Update(func(u *SpecUpdate) { u.SetMode(nr, m) })
+}
+
+// SpecUpdate collects the changes of one Update.
+type SpecUpdate struct {
+	specs [MaxSyscalls]specEntry
+	err   error
+}
+
+// SetSpec sets what the probe reads for syscall nr (its mode is kept).
+func (u *SpecUpdate) SetSpec(nr int, s Spec) {
+	if u.check(nr) {
+		v := &u.specs[nr]
+		v.Kind, v.FdSrc, v.Nargs = s.Kind, s.FDSrc, s.NArgs
 	}
+}
+
+// SetMode sets how syscall nr is captured.
+func (u *SpecUpdate) SetMode(nr int, m Mode) {
+	if u.check(nr) {
+		u.specs[nr].On = uint8(m)
+	}
+}
+
+func (u *SpecUpdate) check(nr int) bool {
+	if nr < 0 || nr >= MaxSyscalls {
+		u.err = errors.Join(u.err, fmt.Errorf("syscall number %d out of range", nr))
+		return false
+	}
+	return true
+}
+
+// Update applies the changes change makes to the spec table, all at once
+// and safe while attached: the probe sees the table before them or after
+// them, never part of them and never half of an entry (see install). On an
+// error nothing changes.
+func (p *Probe) Update(change func(u *SpecUpdate)) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	v := &p.specs[nr]
-	v.On = uint8(m)
-	return p.objs.SyscallSpec.Put(uint32(nr), *v)
+	u := &SpecUpdate{specs: p.specs}
+	change(u)
+	if u.err != nil {
+		return u.err
+	}
+	if u.specs == p.specs {
+		return nil
+	}
+	if err := p.install(&u.specs); err != nil {
+		return err
+	}
+	p.specs = u.specs
+	return nil
+}
+
+// install fills a new spec table and swaps it into the probe's slot. The
+// probe never reads a table while it is written: the kernel replaces the
+// slot's map atomically and frees the old one only once no program can
+// still be using it (RCU), whereas writing an entry of the table in force
+// could be seen half done by a syscall on another CPU.
+func (p *Probe) install(specs *[MaxSyscalls]specEntry) error {
+	t, err := ebpf.NewMap(p.tableSpec)
+	if err != nil {
+		return fmt.Errorf("creating a spec table: %w", err)
+	}
+	for nr := range specs {
+		if specs[nr] != (specEntry{}) { // a new array map is all zeroes
+			if err := t.Put(uint32(nr), &specs[nr]); err != nil {
+				t.Close()
+				return fmt.Errorf("filling the spec table: syscall %d: %w", nr, err)
+			}
+		}
+	}
+	if err := p.objs.SyscallSpec.Put(uint32(0), t); err != nil {
+		t.Close()
+		return fmt.Errorf("installing the spec table: %w", err)
+	}
+	if p.table != nil {
+		p.table.Close()
+	}
+	p.table = t
+	return nil
 }
 
 // Drops returns the failed ring-buffer writes of each CPU.
@@ -216,6 +307,10 @@ func (p *Probe) Close() error {
 		errs = append(errs, m.Close())
 	}
 	p.rings = nil
+	if p.table != nil {
+		errs = append(errs, p.table.Close())
+		p.table = nil
+	}
 	errs = append(errs, p.objs.Close())
 	p.objs = vigilObjects{}
 	return errors.Join(errs...)

@@ -1,4 +1,4 @@
-//go:build !amd64
+//go:build !linux || !amd64
 
 package probe
 
@@ -39,6 +39,12 @@ type Options struct {
 	ProbeReads  bool
 }
 
+// SpecUpdate collects the changes of one Update.
+type SpecUpdate struct{}
+
+func (u *SpecUpdate) SetSpec(int, Spec) {}
+func (u *SpecUpdate) SetMode(int, Mode) {}
+
 type Probe struct {
 	Readers        []*ringbuf.Reader
 	DirectReads    bool
@@ -52,6 +58,7 @@ func Load(Options) (*Probe, error) {
 func (p *Probe) Attach() error                        { return errors.ErrUnsupported }
 func (p *Probe) SetSpec(int, Spec) error              { return errors.ErrUnsupported }
 func (p *Probe) SetMode(int, Mode) error              { return errors.ErrUnsupported }
+func (p *Probe) Update(func(*SpecUpdate)) error       { return errors.ErrUnsupported }
 func (p *Probe) Drops(out []uint64) ([]uint64, error) { return out, errors.ErrUnsupported }
 func (p *Probe) NumCPU() int                          { return 0 }
 func (p *Probe) Close() error                         { return nil }

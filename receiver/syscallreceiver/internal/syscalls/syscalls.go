@@ -7,7 +7,8 @@ package syscalls
 import (
 	"sort"
 
-	"github.com/vigil-sec/vigil/rules/fields"
+	"github.com/vigil-sec/vigil/eventattr"
+	"github.com/vigil-sec/vigil/internal/linuxabi"
 )
 
 // What the probe reads for an argument (VG_ARG_*).
@@ -89,8 +90,10 @@ type Param struct {
 
 // Syscall describes one supported syscall.
 type Syscall struct {
-	Name   string
+	// NR is the syscall's number, a linuxabi.Sys* constant; Name is
+	// linuxabi's name for it.
 	NR     int
+	Name   string
 	Kinds  [6]uint8
 	FDSrc  uint8
 	Params []Param
@@ -124,15 +127,16 @@ func init() {
 	max := 0
 	for i := range table {
 		s := &table[i]
+		s.Name = linuxabi.SyscallName(s.NR)
 		for j := range s.Params {
 			pr := &s.Params[j]
-			pr.ArgKey = fields.KeyEvtArg.Name + pr.Name
-			pr.RawKey = fields.KeyEvtRawArg.Name + pr.Name
+			pr.ArgKey = eventattr.EvtArgPrefix + pr.Name
+			pr.RawKey = eventattr.EvtRawArgPrefix + pr.Name
 			switch pr.R {
 			case ROpenFlags, RHowFlags:
-				s.RawFlags = s.RawFlags || pr.RawKey == fields.KeyOpenFlags.Name
+				s.RawFlags = s.RawFlags || pr.RawKey == eventattr.OpenFlags
 			case RMode, RHowMode:
-				s.RawMode = s.RawMode || pr.RawKey == fields.KeyOpenMode.Name
+				s.RawMode = s.RawMode || pr.RawKey == eventattr.OpenMode
 			}
 		}
 		s.NArgs = nargs(s)

@@ -2,7 +2,6 @@ package syscalls
 
 import (
 	"strconv"
-	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -233,11 +232,3 @@ var socketType = &Table{Names: []Named{
 	{unix.SOCK_RDM, "SOCK_RDM"}, {unix.SOCK_SEQPACKET, "SOCK_SEQPACKET"}, {unix.SOCK_DCCP, "SOCK_DCCP"},
 	{unix.SOCK_PACKET, "SOCK_PACKET"},
 }}
-
-// ErrnoName is the symbolic name of errno e ("ENOENT"), or "" if unknown.
-func ErrnoName(e int64) string {
-	if e <= 0 || e > 4095 {
-		return ""
-	}
-	return unix.ErrnoName(syscall.Errno(e))
-}

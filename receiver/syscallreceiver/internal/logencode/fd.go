@@ -1,4 +1,4 @@
-package logbuild
+package logencode
 
 import (
 	"net/netip"
@@ -7,10 +7,12 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"golang.org/x/sys/unix"
 
+	"github.com/vigil-sec/vigil/eventattr"
+	"github.com/vigil-sec/vigil/internal/linuxabi"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/event"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/procstate"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/proctable"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/syscalls"
-	"github.com/vigil-sec/vigil/rules/fields"
 )
 
 // sockTuple is a socket's two ends with roles assigned.
@@ -29,18 +31,18 @@ type sockTuple struct {
 // clientSide reports whether the calling process is the client end of the
 // event's socket.
 func clientSide(sc *syscalls.Syscall, f *proctable.FD) bool {
-	switch sc.Name {
-	case "connect", "sendto", "sendmsg":
+	switch sc.NR {
+	case linuxabi.SysConnect, linuxabi.SysSendto, linuxabi.SysSendmsg:
 		return true
-	case "accept", "accept4", "listen", "bind", "recvfrom", "recvmsg":
+	case linuxabi.SysAccept, linuxabi.SysAccept4, linuxabi.SysListen, linuxabi.SysBind, linuxabi.SysRecvfrom, linuxabi.SysRecvmsg:
 		return false
 	}
 	return f == nil || !f.Server
 }
 
-func (b *Builder) tuple(sc *syscalls.Syscall, p *proctable.Process, r *event.Record) sockTuple {
+func (b *Encoder) tuple(sc *syscalls.Syscall, p *proctable.Process, r *event.Record) sockTuple {
 	var t sockTuple
-	k, _, ok := b.kernelFD(sc, r)
+	k, _, ok := b.KernelFD(sc, r)
 	if !ok || k.Mode&unix.S_IFMT != unix.S_IFSOCK {
 		return t
 	}
@@ -61,7 +63,7 @@ func (b *Builder) tuple(sc *syscalls.Syscall, p *proctable.Process, r *event.Rec
 		t.proto = l4proto(k)
 		t.local, t.lport = addrOf(k.Family, &k.LAddr), k.LPort
 		t.peer, t.pport = addrOf(k.Family, &k.RAddr), k.RPort
-		if haveSA && sa.addr.IsValid() && (sc.Name != "bind") {
+		if haveSA && sa.addr.IsValid() && (sc.NR != linuxabi.SysBind) {
 			t.peer, t.pport = sa.addr, sa.port
 		}
 		if k.Family == unix.AF_INET6 {
@@ -95,7 +97,7 @@ func (b *Builder) tuple(sc *syscalls.Syscall, p *proctable.Process, r *event.Rec
 }
 
 // putFD writes the fd keys of the fd the event operates on.
-func (b *Builder) putFD(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Process, r *event.Record) {
+func (b *Encoder) putFD(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Process, r *event.Record) {
 	if sc.Open {
 		b.putOpenFD(a, sc, p, r)
 		return
@@ -110,16 +112,16 @@ func (b *Builder) putFD(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Proces
 		fd = int64(int32(r.Args[sc.FDSrc-1]))
 	}
 	if fd < 0 {
-		a.PutInt(fields.KeyFDNum.Name, -1)
+		a.PutInt(eventattr.FDNum, -1)
 		return
 	}
-	a.PutInt(fields.KeyFDNum.Name, fd)
-	k, dname, haveK := b.kernelFD(sc, r)
-	f := b.fdEntry(p, int32(fd))
+	a.PutInt(eventattr.FDNum, fd)
+	k, dname, haveK := b.KernelFD(sc, r)
+	f := b.FDEntry(p, int32(fd))
 	typ := ""
 	switch {
 	case haveK:
-		typ = fdType(k, dname)
+		typ = procstate.FDType(k, dname)
 	case f != nil:
 		typ = f.Type
 	}
@@ -129,103 +131,103 @@ func (b *Builder) putFD(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Proces
 		}
 	}
 	if typ != "" {
-		a.PutStr(fields.KeyFDType.Name, typ)
+		a.PutStr(eventattr.FDType, typ)
 	}
 	if haveK {
-		a.PutInt(fields.KeyFDDev.Name, int64(k.Dev))
-		a.PutInt(fields.KeyFDIno.Name, int64(k.Ino))
+		a.PutInt(eventattr.FDDev, int64(k.Dev))
+		a.PutInt(eventattr.FDIno, int64(k.Ino))
 	}
 	switch {
 	case isFileType(typ):
 		if f != nil && f.Path != "" {
-			a.PutStr(fields.KeyFilePath.Name, f.Path)
+			a.PutStr(eventattr.FilePath, f.Path)
 		}
 	case haveK && k.Mode&unix.S_IFMT == unix.S_IFSOCK:
 		t := b.tuple(sc, p, r)
 		if t.name != "" {
-			a.PutStr(fields.KeyFDName.Name, t.name)
+			a.PutStr(eventattr.FDName, t.name)
 		}
-		a.PutBool(fields.KeyFDConnected.Name, t.connected)
-		a.PutBool(fields.KeyFDIsServer.Name, t.server_)
+		a.PutBool(eventattr.FDConnected, t.connected)
+		a.PutBool(eventattr.FDIsServer, t.server_)
 		if t.isIP {
 			if t.proto != "" {
-				a.PutStr(fields.KeyL4Proto.Name, t.proto)
+				a.PutStr(eventattr.L4Proto, t.proto)
 			}
-			a.PutStr(fields.KeyClientAddr.Name, t.client.String())
-			a.PutInt(fields.KeyClientPort.Name, int64(t.cport))
-			a.PutStr(fields.KeyServerAddr.Name, t.server.String())
-			a.PutInt(fields.KeyServerPort.Name, int64(t.sport))
-			a.PutStr(fields.KeyLocalAddr.Name, t.local.String())
-			a.PutInt(fields.KeyLocalPort.Name, int64(t.lport))
-			a.PutStr(fields.KeyPeerAddr.Name, t.peer.String())
-			a.PutInt(fields.KeyPeerPort.Name, int64(t.pport))
+			a.PutStr(eventattr.ClientAddr, t.client.String())
+			a.PutInt(eventattr.ClientPort, int64(t.cport))
+			a.PutStr(eventattr.ServerAddr, t.server.String())
+			a.PutInt(eventattr.ServerPort, int64(t.sport))
+			a.PutStr(eventattr.LocalAddr, t.local.String())
+			a.PutInt(eventattr.LocalPort, int64(t.lport))
+			a.PutStr(eventattr.PeerAddr, t.peer.String())
+			a.PutInt(eventattr.PeerPort, int64(t.pport))
 		}
 	case typ == "pipe" && haveK:
-		a.PutStr(fields.KeyFDName.Name, "pipe:["+strconv.FormatUint(k.Ino, 10)+"]")
+		a.PutStr(eventattr.FDName, "pipe:["+strconv.FormatUint(k.Ino, 10)+"]")
 	case f != nil && f.Name != "":
-		a.PutStr(fields.KeyFDName.Name, f.Name)
+		a.PutStr(eventattr.FDName, f.Name)
 	case dname != "":
-		a.PutStr(fields.KeyFDName.Name, "anon_inode:"+dname)
+		a.PutStr(eventattr.FDName, "anon_inode:"+dname)
 	}
 }
 
 // putOpenFD writes the fd keys of an open-family event: the opened path,
 // made absolute, even when the open failed, and the raw flags and mode.
-func (b *Builder) putOpenFD(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Process, r *event.Record) {
+func (b *Encoder) putOpenFD(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Process, r *event.Record) {
 	if r.Ret >= 0 {
-		a.PutInt(fields.KeyFDNum.Name, r.Ret)
+		a.PutInt(eventattr.FDNum, r.Ret)
 	} else {
-		a.PutInt(fields.KeyFDNum.Name, -1)
+		a.PutInt(eventattr.FDNum, -1)
 	}
 	var flags, mode uint64
 	pathArg, dirfd := 0, int8(-1)
-	switch sc.Name {
-	case "open":
+	switch sc.NR {
+	case linuxabi.SysOpen:
 		flags, mode = r.Args[1], r.Args[2]
-	case "openat":
+	case linuxabi.SysOpenat:
 		flags, mode = r.Args[2], r.Args[3]
 		pathArg, dirfd = 1, 0
-	case "openat2":
+	case linuxabi.SysOpenat2:
 		pathArg, dirfd = 1, 0
 		if s, ok := r.Find(event.SecOpenHow, 2); ok && len(s.Data) >= 16 {
 			flags = leU64(s.Data)
 			mode = leU64(s.Data[8:])
 		}
-	case "creat":
+	case linuxabi.SysCreat:
 		flags, mode = unix.O_CREAT|unix.O_WRONLY|unix.O_TRUNC, r.Args[1]
-	case "open_by_handle_at":
+	case linuxabi.SysOpenByHandleAt:
 		flags = r.Args[2]
 	}
 	// the flags and mode parameters already wrote these keys where the
 	// syscall has them
 	if !sc.RawFlags {
-		a.PutInt(fields.KeyOpenFlags.Name, int64(flags))
+		a.PutInt(eventattr.OpenFlags, int64(flags))
 	}
 	if !sc.RawMode {
-		a.PutInt(fields.KeyOpenMode.Name, int64(mode))
+		a.PutInt(eventattr.OpenMode, int64(mode))
 	}
 	typ := "file"
 	if flags&unix.O_DIRECTORY != 0 {
 		typ = "directory"
 	}
 	created := false
-	if k, dname, ok := b.kernelFD(sc, r); ok && r.Ret >= 0 {
-		typ = fdType(k, dname)
-		a.PutInt(fields.KeyFDDev.Name, int64(k.Dev))
-		a.PutInt(fields.KeyFDIno.Name, int64(k.Ino))
+	if k, dname, ok := b.KernelFD(sc, r); ok && r.Ret >= 0 {
+		typ = procstate.FDType(k, dname)
+		a.PutInt(eventattr.FDDev, int64(k.Dev))
+		a.PutInt(eventattr.FDIno, int64(k.Ino))
 		created = k.FMode&event.FModeCreated != 0
 	}
-	a.PutBool(fields.KeyOpenCreated.Name, created)
-	a.PutStr(fields.KeyFDType.Name, typ)
-	if sc.Name == "open_by_handle_at" {
-		if f := b.fdEntry(p, int32(r.Ret)); f != nil && f.Path != "" {
-			a.PutStr(fields.KeyFilePath.Name, f.Path)
+	a.PutBool(eventattr.OpenCreated, created)
+	a.PutStr(eventattr.FDType, typ)
+	if sc.NR == linuxabi.SysOpenByHandleAt {
+		if f := b.FDEntry(p, int32(r.Ret)); f != nil && f.Path != "" {
+			a.PutStr(eventattr.FilePath, f.Path)
 		}
 		return
 	}
-	raw, _ := str(r, pathArg)
-	a.PutStr(fields.KeyFilePath.Name, b.resolveArg(p, r, pathArg, raw, dirfd))
-	a.PutStr(fields.KeyFDNameRaw.Name, b.rawArg(pathArg, raw))
+	raw, _ := procstate.Str(r, pathArg)
+	a.PutStr(eventattr.FilePath, b.ResolveArg(p, r, pathArg, raw, dirfd))
+	a.PutStr(eventattr.FDNameRaw, b.RawArg(pathArg, raw))
 }
 
 func leU64(b []byte) uint64 {

@@ -1,8 +1,7 @@
-package logbuild
+package logencode
 
 import (
 	"hash/maphash"
-	"path"
 	"unsafe"
 
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/syscalls"
@@ -39,45 +38,6 @@ func (c *numTexts) text(p *syscalls.Param, v uint64, render func() string) strin
 	s := render()
 	*e = numText{p: p, v: v, s: s}
 	return s
-}
-
-// pathText is a path argument as passed (raw) and made absolute against
-// base (the cwd or a dirfd's path; unused for absolute paths).
-type pathText struct {
-	base, raw, abs string
-}
-
-type pathTexts [internSlots]pathText
-
-// resolve returns raw as a string and raw made absolute against base
-// (cleaned), both shared with earlier events that passed the same path.
-func (c *pathTexts) resolve(base string, raw []byte) (rawStr, abs string) {
-	absolute := len(raw) > 0 && raw[0] == '/'
-	var h maphash.Hash
-	h.SetSeed(seed)
-	if !absolute {
-		h.WriteString(base)
-		h.WriteByte(0)
-	}
-	h.Write(raw)
-	e := &c[h.Sum64()%internSlots]
-	if string(raw) == e.raw && e.abs != "" && (absolute || e.base == base) {
-		return e.raw, e.abs
-	}
-	rawStr = string(raw)
-	switch {
-	case absolute:
-		abs = path.Clean(rawStr)
-	case base == "":
-		abs = path.Join("/", rawStr)
-	default:
-		abs = path.Join(base, rawStr)
-	}
-	*e = pathText{base: base, raw: rawStr, abs: abs}
-	if absolute {
-		e.base = ""
-	}
-	return rawStr, abs
 }
 
 // fdText is an fd rendered as "3(<f>/etc/passwd)".

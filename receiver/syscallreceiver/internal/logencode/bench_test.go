@@ -1,4 +1,4 @@
-package logbuild
+package logencode
 
 import (
 	"testing"

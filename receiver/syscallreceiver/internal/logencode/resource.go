@@ -1,11 +1,11 @@
-package logbuild
+package logencode
 
 import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 
+	"github.com/vigil-sec/vigil/eventattr"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/proctable"
-	"github.com/vigil-sec/vigil/rules/fields"
 )
 
 // resource returns the record slice for p's current context: one
@@ -20,7 +20,7 @@ import (
 // whose context changes within a batch (exec, setuid, chdir, an ancestor's
 // exit...) gets a second resource, so every record sits under exactly the
 // context it had when it happened.
-func (b *Builder) resource(p *proctable.Process) plog.LogRecordSlice {
+func (b *Encoder) resource(p *proctable.Process) plog.LogRecordSlice {
 	ver := b.Table.ContextVersion(p)
 	if ver == b.lastVer {
 		return b.last
@@ -44,59 +44,59 @@ func (b *Builder) resource(p *proctable.Process) plog.LogRecordSlice {
 }
 
 // putContext writes the resource attributes of p's context.
-func (b *Builder) putContext(a pcommon.Map, p *proctable.Process) {
+func (b *Encoder) putContext(a pcommon.Map, p *proctable.Process) {
 	a.EnsureCapacity(48)
 	if b.Host != "" {
-		a.PutStr(fields.KeyHostName.Name, b.Host)
+		a.PutStr(eventattr.HostName, b.Host)
 	}
 	if c := p.Container; c.ID != "" {
-		a.PutStr(fields.KeyContainerID.Name, c.ID)
+		a.PutStr(eventattr.ContainerID, c.ID)
 		if c.Runtime != "" {
-			a.PutStr(fields.KeyContainerRuntime.Name, c.Runtime)
+			a.PutStr(eventattr.ContainerRuntime, c.Runtime)
 		}
 		if c.PodUID != "" {
-			a.PutStr(fields.KeyPodUID.Name, c.PodUID)
+			a.PutStr(eventattr.PodUID, c.PodUID)
 		}
 	}
 
-	a.PutInt(fields.KeyProcPID.Name, p.PID)
-	a.PutInt(fields.KeyProcVPID.Name, p.VPID)
-	a.PutInt(fields.KeyProcPPID.Name, p.PPID)
-	a.PutStr(fields.KeyProcName.Name, p.Comm)
-	a.PutStr(fields.KeyProcExe.Name, p.Exe)
-	a.PutStr(fields.KeyProcExePath.Name, p.ExePath)
-	a.PutStr(fields.KeyProcCmdline.Name, p.Cmdline)
-	putStrs(a, fields.KeyProcArgs.Name, p.Args)
-	a.PutStr(fields.KeyProcCwd.Name, p.Cwd)
-	a.PutInt(fields.KeyProcTTY.Name, p.TTY)
-	a.PutBool(fields.KeyProcInteractive.Name, p.TTY != 0)
-	a.PutInt(fields.KeyProcSID.Name, p.SID)
+	a.PutInt(eventattr.ProcPID, p.PID)
+	a.PutInt(eventattr.ProcVPID, p.VPID)
+	a.PutInt(eventattr.ProcPPID, p.PPID)
+	a.PutStr(eventattr.ProcName, p.Comm)
+	a.PutStr(eventattr.ProcExe, p.Exe)
+	a.PutStr(eventattr.ProcExePath, p.ExePath)
+	a.PutStr(eventattr.ProcCmdline, p.Cmdline)
+	putStrs(a, eventattr.ProcArgs, p.Args)
+	a.PutStr(eventattr.ProcCwd, p.Cwd)
+	a.PutInt(eventattr.ProcTTY, p.TTY)
+	a.PutBool(eventattr.ProcInteractive, p.TTY != 0)
+	a.PutInt(eventattr.ProcSID, p.SID)
 	if leader := b.Table.Peek(p.SID); leader != nil {
-		a.PutStr(fields.KeyProcSName.Name, leader.Comm)
+		a.PutStr(eventattr.ProcSName, leader.Comm)
 	}
-	a.PutInt(fields.KeyProcPGID.Name, p.PGID)
-	a.PutInt(fields.KeyProcVPGID.Name, p.VPGID)
+	a.PutInt(eventattr.ProcPGID, p.PGID)
+	a.PutInt(eventattr.ProcVPGID, p.VPGID)
 	if p.StartNs != 0 {
-		a.PutInt(fields.KeyProcStartTime.Name, p.StartNs)
+		a.PutInt(eventattr.ProcStartTime, p.StartNs)
 	}
 	if p.ExeIno != 0 {
-		a.PutInt(fields.KeyProcExeIno.Name, p.ExeIno)
+		a.PutInt(eventattr.ProcExeIno, p.ExeIno)
 	}
-	a.PutBool(fields.KeyProcExeUpper.Name, p.ExeUpper)
-	a.PutBool(fields.KeyProcExeMemfd.Name, p.ExeMemfd)
-	a.PutStr(fields.KeyCapPermitted.Name, p.CapPrm)
-	a.PutStr(fields.KeyCapEffective.Name, p.CapEff)
-	a.PutStr(fields.KeyCapInheritable.Name, p.CapInh)
+	a.PutBool(eventattr.ProcExeUpper, p.ExeUpper)
+	a.PutBool(eventattr.ProcExeMemfd, p.ExeMemfd)
+	a.PutStr(eventattr.CapPermitted, p.CapPrm)
+	a.PutStr(eventattr.CapEffective, p.CapEff)
+	a.PutStr(eventattr.CapInheritable, p.CapInh)
 
 	// collect first so that each slice is allocated once at its size
 	anc := b.anc[:0]
 	b.Table.Ancestors(p, proctable.MaxAncestors, func(an *proctable.Process) { anc = append(anc, an) })
 	b.anc = anc
-	names := a.PutEmptySlice(fields.KeyAncNames.Name)
-	pids := a.PutEmptySlice(fields.KeyAncPIDs.Name)
-	exes := a.PutEmptySlice(fields.KeyAncExes.Name)
-	paths := a.PutEmptySlice(fields.KeyAncExePaths.Name)
-	cmds := a.PutEmptySlice(fields.KeyAncCmdlines.Name)
+	names := a.PutEmptySlice(eventattr.AncNames)
+	pids := a.PutEmptySlice(eventattr.AncPIDs)
+	exes := a.PutEmptySlice(eventattr.AncExes)
+	paths := a.PutEmptySlice(eventattr.AncExePaths)
+	cmds := a.PutEmptySlice(eventattr.AncCmdlines)
 	names.EnsureCapacity(len(anc))
 	pids.EnsureCapacity(len(anc))
 	exes.EnsureCapacity(len(anc))
@@ -110,23 +110,23 @@ func (b *Builder) putContext(a pcommon.Map, p *proctable.Process) {
 		cmds.AppendEmpty().SetStr(an.Cmdline)
 	}
 
-	a.PutInt(fields.KeyUserUID.Name, int64(p.UID))
+	a.PutInt(eventattr.UserUID, int64(p.UID))
 	if u, ok := b.Users.User(p.UID); ok {
-		a.PutStr(fields.KeyUserName.Name, u.Name)
-		a.PutStr(fields.KeyUserHome.Name, u.Home)
-		a.PutStr(fields.KeyUserShell.Name, u.Shell)
+		a.PutStr(eventattr.UserName, u.Name)
+		a.PutStr(eventattr.UserHome, u.Home)
+		a.PutStr(eventattr.UserShell, u.Shell)
 	} else {
-		a.PutStr(fields.KeyUserName.Name, "<NA>")
+		a.PutStr(eventattr.UserName, "<NA>")
 	}
-	a.PutInt(fields.KeyUserLoginUID.Name, p.LoginUID)
+	a.PutInt(eventattr.UserLoginUID, p.LoginUID)
 	if p.LoginUID >= 0 {
 		if u, ok := b.Users.User(uint32(p.LoginUID)); ok {
-			a.PutStr(fields.KeyUserLoginName.Name, u.Name)
+			a.PutStr(eventattr.UserLoginName, u.Name)
 		}
 	}
-	a.PutInt(fields.KeyGroupGID.Name, int64(p.GID))
+	a.PutInt(eventattr.GroupGID, int64(p.GID))
 	if g, ok := b.Users.Group(p.GID); ok {
-		a.PutStr(fields.KeyGroupName.Name, g)
+		a.PutStr(eventattr.GroupName, g)
 	}
 }
 

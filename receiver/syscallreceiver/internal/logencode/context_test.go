@@ -1,4 +1,4 @@
-package logbuild
+package logencode
 
 import (
 	"encoding/binary"
@@ -102,7 +102,7 @@ func groups(l plog.Logs) []resGroup {
 	return out
 }
 
-func contextBuilder(t *testing.T) *Builder {
+func contextBuilder(t *testing.T) *Encoder {
 	b := newBuilder("openat") // chdir only changes the state
 	tb := b.Table
 	tb.Put(&proctable.Process{PID: 1, Comm: "init", Loaded: true})
@@ -112,7 +112,7 @@ func contextBuilder(t *testing.T) *Builder {
 	return b
 }
 
-func handle(t *testing.T, b *Builder, raws ...[]byte) {
+func handle(t *testing.T, b *Encoder, raws ...[]byte) {
 	t.Helper()
 	for _, raw := range raws {
 		if err := b.Handle(raw, 1); err != nil {

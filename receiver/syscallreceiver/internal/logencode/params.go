@@ -1,4 +1,4 @@
-package logbuild
+package logencode
 
 import (
 	"encoding/binary"
@@ -6,15 +6,18 @@ import (
 	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
+	"golang.org/x/sys/unix"
 
+	"github.com/vigil-sec/vigil/internal/linuxabi"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/event"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/procstate"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/proctable"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/syscalls"
 )
 
 // putParams writes vigil.evt.arg.<name> for every parameter, in the
 // syscall's parameter order, and vigil.evt.rawarg.<name> for numeric ones.
-func (b *Builder) putParams(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Process, r *event.Record) {
+func (b *Encoder) putParams(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Process, r *event.Record) {
 	for i := range sc.Params {
 		pr := &sc.Params[i]
 		text, raw, hasRaw := b.render(pr, sc, p, r)
@@ -25,19 +28,19 @@ func (b *Builder) putParams(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Pr
 	}
 }
 
-func (b *Builder) argVal(pr *syscalls.Param, r *event.Record) uint64 {
+func (b *Encoder) argVal(pr *syscalls.Param, r *event.Record) uint64 {
 	if pr.Arg < 0 {
 		return uint64(r.Ret)
 	}
 	return r.Args[pr.Arg]
 }
 
-func (b *Builder) render(pr *syscalls.Param, sc *syscalls.Syscall, p *proctable.Process, r *event.Record) (string, int64, bool) {
+func (b *Encoder) render(pr *syscalls.Param, sc *syscalls.Syscall, p *proctable.Process, r *event.Record) (string, int64, bool) {
 	v := b.argVal(pr, r)
 	switch pr.R {
 	case syscalls.RRes:
 		if r.Ret < 0 {
-			if n := syscalls.ErrnoName(-r.Ret); n != "" {
+			if n := linuxabi.ErrnoName(-r.Ret); n != "" {
 				return n, r.Ret, true
 			}
 		}
@@ -47,7 +50,7 @@ func (b *Builder) render(pr *syscalls.Param, sc *syscalls.Syscall, p *proctable.
 		if pr.Arg < 0 {
 			fd = r.Ret
 			if fd < 0 {
-				if n := syscalls.ErrnoName(-fd); n != "" {
+				if n := linuxabi.ErrnoName(-fd); n != "" {
 					return n, fd, true
 				}
 				return b.decimal(pr, fd), fd, true
@@ -56,16 +59,16 @@ func (b *Builder) render(pr *syscalls.Param, sc *syscalls.Syscall, p *proctable.
 		return b.fdText(p, int32(fd)), fd, true
 	case syscalls.RDirFD:
 		fd := int32(v)
-		if fd == atFDCWD {
+		if fd == unix.AT_FDCWD {
 			return "AT_FDCWD", int64(fd), true
 		}
 		return b.fdText(p, fd), int64(fd), true
 	case syscalls.RPath:
-		raw, _ := str(r, int(pr.Arg))
+		raw, _ := procstate.Str(r, int(pr.Arg))
 		if pr.Aux == -2 {
 			return string(raw), 0, false
 		}
-		return b.resolveArg(p, r, int(pr.Arg), raw, pr.Aux), 0, false
+		return b.ResolveArg(p, r, int(pr.Arg), raw, pr.Aux), 0, false
 	case syscalls.ROpenFlags:
 		return b.numText.text(pr, v, func() string { return string(syscalls.AppendOpenFlags(b.buf[:0], v)) }), int64(v), true
 	case syscalls.RMode:
@@ -124,7 +127,7 @@ func (b *Builder) render(pr *syscalls.Param, sc *syscalls.Syscall, p *proctable.
 		return "", 0, false
 	case syscalls.RFilename:
 		if r.Ret < 0 {
-			raw, _ := str(r, 0)
+			raw, _ := procstate.Str(r, 0)
 			return string(raw), 0, false
 		}
 		return p.ExecFilename, 0, false
@@ -155,7 +158,7 @@ func (b *Builder) render(pr *syscalls.Param, sc *syscalls.Syscall, p *proctable.
 			return b.numText.text(pr, res, func() string { return strconv.FormatUint(res, 10) }), int64(res), true
 		}
 	case syscalls.RDev, syscalls.RIno:
-		if k, _, ok := b.kernelFD(sc, r); ok && r.Ret >= 0 {
+		if k, _, ok := b.KernelFD(sc, r); ok && r.Ret >= 0 {
 			if pr.R == syscalls.RDev {
 				d := uint64(k.Dev)
 				return b.numText.text(pr, d, func() string { return "0x" + strconv.FormatUint(d, 16) }), int64(k.Dev), true
@@ -171,22 +174,22 @@ func (b *Builder) render(pr *syscalls.Param, sc *syscalls.Syscall, p *proctable.
 }
 
 // decimal renders a signed value of parameter pr, cached.
-func (b *Builder) decimal(pr *syscalls.Param, v int64) string {
+func (b *Encoder) decimal(pr *syscalls.Param, v int64) string {
 	return b.numText.text(pr, uint64(v), func() string { return strconv.FormatInt(v, 10) })
 }
 
-func (b *Builder) execArgs(p *proctable.Process, r *event.Record) []string {
+func (b *Encoder) execArgs(p *proctable.Process, r *event.Record) []string {
 	if r.Ret == 0 {
 		return p.Args
 	}
 	if s, ok := r.Find(event.SecArgv, -1); ok {
-		b.args = splitNUL(s.Data, b.args[:0])
+		b.args = procstate.SplitNUL(s.Data, b.args[:0])
 		return b.args
 	}
 	return nil
 }
 
-func (b *Builder) procField(f int8, p *proctable.Process, r *event.Record) (string, int64, bool) {
+func (b *Encoder) procField(f int8, p *proctable.Process, r *event.Record) (string, int64, bool) {
 	num := func(v int64) (string, int64, bool) { return strconv.FormatInt(v, 10), v, true }
 	switch f {
 	case syscalls.PFTID:
@@ -221,8 +224,8 @@ func (b *Builder) procField(f int8, p *proctable.Process, r *event.Record) (stri
 
 // fdText renders an fd as Falco does: "3(<f>/etc/passwd)" when its name is
 // known, the number otherwise.
-func (b *Builder) fdText(p *proctable.Process, fd int32) string {
-	f := b.fdEntry(p, fd)
+func (b *Encoder) fdText(p *proctable.Process, fd int32) string {
+	f := b.FDEntry(p, fd)
 	if f == nil {
 		return strconv.Itoa(int(fd))
 	}

@@ -1,13 +1,21 @@
-// Package eventgen synthesises events for testing rule engines: events that
-// satisfy a rule's condition, and near misses made by perturbing them. It
-// walks the condition to decide which checks must hold, writes each
-// field's value back into the attributes it is extracted from (the inverse
-// of the field registry's extraction), and checks every step with the
-// native engine's own compiled checks.
+// Package eventgen generates event records for testing rule engines: for a
+// rule, events that satisfy its condition, and near misses made by perturbing
+// one of them so that the condition no longer holds. It walks the condition
+// to decide which checks must hold, writes each field's value back into the
+// attributes it is extracted from (the inverse of the field registry's
+// extraction, so the events follow the eventattr contract as a receiver's
+// records do), and checks every step with the native engine's own compiled
+// checks.
 //
-// It drives the native-versus-Rego differential test and the processor's
-// tests of the upstream rules; it is test support, not part of the product's
-// event path.
+// Why: hand-written test events cover the rules someone thought of; the
+// upstream Falco rulesets have hundreds of conditions, and only generated
+// events exercise every one of them, on both sides of each condition. It
+// drives the native-versus-Rego differential test (rules/rego) and the rules
+// processor's tests on the upstream rules.
+//
+// It is test support and lives under the module's internal/ so that every
+// test in the module can use it while it stays out of the public API and out
+// of the product's event path (nothing but _test.go files imports it).
 package eventgen
 
 import (

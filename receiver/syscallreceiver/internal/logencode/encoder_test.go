@@ -1,4 +1,4 @@
-package logbuild
+package logencode
 
 import (
 	"encoding/binary"
@@ -11,10 +11,11 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 
+	"github.com/vigil-sec/vigil/eventattr"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/event"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/procstate"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/proctable"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/syscalls"
-	"github.com/vigil-sec/vigil/rules/fields"
 )
 
 // samples reads a recorded file: frames of u32 length + raw record.
@@ -38,8 +39,8 @@ func samples(t *testing.T, name string) [][]byte {
 
 // newBuilder has no /proc behind it: everything it knows comes from the
 // recorded records.
-func newBuilder(emit ...string) *Builder {
-	b := New(proctable.New(1024), proctable.NewUsers("testdata/passwd", "testdata/group"), nil, "test-host")
+func newBuilder(emit ...string) *Encoder {
+	b := New(procstate.New(proctable.New(1024), proctable.NewUsers("testdata/passwd", "testdata/group"), nil), "test-host")
 	b.Emit = make([]bool, 512)
 	for _, n := range emit {
 		s, _ := syscalls.Lookup(n)
@@ -66,8 +67,8 @@ func records(l plog.Logs) []rec {
 	return out
 }
 
-// checkPlacement checks that every attribute the registry declares is
-// where the registry says it lives.
+// checkPlacement checks that every attribute is a key of the attribute
+// contract and sits where the contract says it lives.
 func checkPlacement(t *testing.T, res, attr pcommon.Map) {
 	t.Helper()
 	for _, m := range []struct {
@@ -75,18 +76,11 @@ func checkPlacement(t *testing.T, res, attr pcommon.Map) {
 		resource bool
 	}{{res, true}, {attr, false}} {
 		for k := range m.m.All() {
-			key, ok := fields.KeyByName(k)
-			if !ok {
-				for _, p := range fields.Declared() {
-					if p.Slot < 0 && strings.HasPrefix(k, p.Name) {
-						key, ok = p, true
-					}
-				}
-			}
-			if !ok {
-				t.Errorf("%s is not a registry key", k)
-			} else if key.Resource != m.resource {
-				t.Errorf("%s: on the resource %v, the registry says %v", k, m.resource, key.Resource)
+			onResource, known := eventattr.Where(k)
+			if !known {
+				t.Errorf("%s is not a key of the attribute contract", k)
+			} else if onResource != m.resource {
+				t.Errorf("%s: on the resource %v, the contract says %v", k, m.resource, onResource)
 			}
 		}
 	}
