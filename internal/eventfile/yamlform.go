@@ -50,6 +50,19 @@ func readYAML(path string, b []byte) ([]*Event, error) {
 	return out, nil
 }
 
+// FromYAML builds one event of the compact form from a YAML mapping (an
+// event written inline in a tests file); path names the file in errors.
+func FromYAML(path string, n *yaml.Node) (*Event, error) {
+	if n.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("%s:%d: an event is a mapping from field names to values", path, n.Line)
+	}
+	ev, err := yamlEvent(path, n)
+	if err == nil {
+		ev.Index = 1
+	}
+	return ev, err
+}
+
 func yamlEvent(path string, n *yaml.Node) (*Event, error) {
 	ld := plog.NewLogs()
 	rl := ld.ResourceLogs().AppendEmpty()

@@ -75,7 +75,7 @@ func (t *tracer) lists(l *condition.List, owner string) []Origin {
 		if len(li.Resolved) == 0 || !mentions(owner, li.Name) {
 			continue
 		}
-		if !slices.ContainsFunc(li.Resolved, func(s string) bool { return !items[s] }) {
+		if !slices.ContainsFunc(li.Resolved, func(s string) bool { return !items[unquote(s)] }) {
 			out = append(out, Origin{Name: li.Name, Pos: li.Pos})
 		}
 	}
@@ -85,4 +85,13 @@ func (t *tracer) lists(l *condition.List, owner string) []Origin {
 func mentions(text, name string) bool {
 	re := regexp.MustCompile(`(^|[\s(,])` + regexp.QuoteMeta(name) + `($|[\s),])`)
 	return re.MatchString(text)
+}
+
+// unquote strips the quotes a list item may carry into the pasted text
+// ('"(systemd)"' in YAML is the condition literal "(systemd)").
+func unquote(s string) string {
+	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') && s[len(s)-1] == s[0] {
+		return s[1 : len(s)-1]
+	}
+	return s
 }
