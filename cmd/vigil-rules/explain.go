@@ -113,7 +113,11 @@ func (p *treePrinter) node(n *trace.Node, depth int) {
 		}
 		p.line(n, depth, text, n.FirstFalse)
 		for _, l := range n.Lists {
-			fmt.Fprintf(p.w, "          %s  list %s (%s:%d)\n", strings.Repeat("  ", depth), l.Name, l.Pos.File, l.Pos.Line)
+			holds := ""
+			if l.Holds && len(n.Values) > 0 {
+				holds = "  <- holds " + renderValue(n.Values[0])
+			}
+			fmt.Fprintf(p.w, "          %s  list %s (%s:%d)%s\n", strings.Repeat("  ", depth), l.Name, l.Pos.File, l.Pos.Line, holds)
 		}
 		return
 	}

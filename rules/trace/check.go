@@ -44,6 +44,12 @@ func (t *tracer) check(n *Node, c *condition.Check, owner string) {
 	}
 	if l, ok := c.RHS.(*condition.List); ok {
 		n.Lists = t.lists(l, owner)
+		if len(n.Values) > 0 && n.Values[0].Kind == output.String {
+			for i := range n.Lists {
+				li := t.rs.List(n.Lists[i].Name)
+				n.Lists[i].Holds = slices.ContainsFunc(li.Resolved, func(s string) bool { return unquote(s) == n.Values[0].Str })
+			}
+		}
 	}
 }
 

@@ -45,6 +45,9 @@ type Node struct {
 type Origin struct {
 	Name string
 	Pos  rules.Position
+	// Holds is set on a list that contains the value the check read: the
+	// list that made an "in" true.
+	Holds bool
 }
 
 // Evaluate traces rule r of rs on ev.
