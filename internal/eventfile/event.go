@@ -3,6 +3,7 @@ package eventfile
 import (
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"go.opentelemetry.io/collector/pdata/plog"
@@ -60,11 +61,10 @@ func ReadFile(path string) ([]*Event, error) {
 // Select parses the FILE[:N] syntax of explain --event: a trailing :N picks
 // the N-th event (1-based); without it the file must hold exactly one event.
 func Select(arg string) (*Event, error) {
-	path, n := arg, 0
+	path, n, hasN := arg, 0, false
 	if i := strings.LastIndexByte(arg, ':'); i > 0 {
-		var k int
-		if _, err := fmt.Sscanf(arg[i+1:], "%d", &k); err == nil && fmt.Sprint(k) == arg[i+1:] {
-			path, n = arg[:i], k
+		if k, err := strconv.Atoi(arg[i+1:]); err == nil {
+			path, n, hasN = arg[:i], k, true
 		}
 	}
 	evs, err := ReadFile(path)
@@ -72,9 +72,9 @@ func Select(arg string) (*Event, error) {
 		return nil, err
 	}
 	switch {
-	case n == 0 && len(evs) == 1:
+	case !hasN && len(evs) == 1:
 		return evs[0], nil
-	case n == 0:
+	case !hasN:
 		return nil, fmt.Errorf("%s holds %d events: pick one with %s:N", path, len(evs), path)
 	case n < 1 || n > len(evs):
 		return nil, fmt.Errorf("%s: no event %d (the file holds %d)", path, n, len(evs))
