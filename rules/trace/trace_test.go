@@ -106,3 +106,23 @@ func firstFalse(t *testing.T, r *rules.Rule, root *trace.Node, _ fields.Event) {
 		t.Errorf("rule %q (result %v): %d first-false nodes, want %d", r.Name, root.Result, count, want)
 	}
 }
+
+// BenchmarkExplain is one explain of the stable rule Read sensitive file
+// untrusted (every subtree compiled and matched): the cost of a CLI call, not
+// of the collector's per-event path.
+func BenchmarkExplain(b *testing.B) {
+	dir := filepath.Join("..", "..", "..", "shared", "falco-rules")
+	rs, err := rules.LoadFiles(rules.Options{}, filepath.Join(dir, "falco_rules.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := rs.Rule("Read sensitive file untrusted")
+	ev, _ := eventgen.New(1).Synthesize(r.Tree(), true)
+	fe := ev.Fields()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := trace.Evaluate(rs, r, fe); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
