@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 
 	"gopkg.in/yaml.v3"
 
@@ -54,7 +55,7 @@ func runExpect(rs *rules.Ruleset, files []string, stdout, stderr io.Writer) int 
 			var diff []string
 			for _, n := range tc.Fires {
 				if !fired[n] {
-					diff = append(diff, fmt.Sprintf("  - %s: expected to fire, did not (vigil-rules explain RULES... --rule %q --event %s)", n, n, eventRef(ev)))
+					diff = append(diff, fmt.Sprintf("  - %s: expected to fire, did not%s", n, explainHint(n, ev)))
 				}
 			}
 			for _, n := range tc.NotFires {
@@ -91,12 +92,12 @@ func runExpect(rs *rules.Ruleset, files []string, stdout, stderr io.Writer) int 
 	return 0
 }
 
-// eventRef is how explain's --event names the event.
-func eventRef(ev *eventfile.Event) string {
-	if ev.Line > 0 && ev.Index == 1 && filepath.Ext(ev.File) != ".json" {
-		return ev.File + " (inline, line " + fmt.Sprint(ev.Line) + ")"
+// explainHint is the explain command that shows why rule did not fire.
+func explainHint(rule string, ev *eventfile.Event) string {
+	if ev.Inline {
+		return " (to see why, put the event in a file and run vigil-rules explain RULES... --rule " + strconv.Quote(rule) + " --event FILE)"
 	}
-	return ev.Name()
+	return fmt.Sprintf(" (vigil-rules explain RULES... --rule %q --event %s)", rule, ev.Name())
 }
 
 func readTests(path string) ([]testCase, []int, error) {

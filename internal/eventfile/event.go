@@ -20,6 +20,9 @@ type Event struct {
 	// line, or the start of the YAML mapping).
 	File        string
 	Index, Line int
+	// Inline is set for an event written inside a tests file, which has
+	// no FILE:N of its own.
+	Inline bool
 	// Source is the event source (eventattr.SourceSyscall, ...): the
 	// record's EventName says it, a YAML event may name it with evt.source,
 	// and it defaults to syscall.

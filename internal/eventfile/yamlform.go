@@ -58,7 +58,7 @@ func FromYAML(path string, n *yaml.Node) (*Event, error) {
 	}
 	ev, err := yamlEvent(path, n)
 	if err == nil {
-		ev.Index = 1
+		ev.Index, ev.Inline = 1, true
 	}
 	return ev, err
 }
