@@ -48,6 +48,18 @@ func TestGoldenExplain(t *testing.T) {
 	golden(t, "explain_other_source.txt", 0, "explain", stableRules, "--rule", "Read sensitive file untrusted", "--event", "testdata/events.yaml:3")
 }
 
+// capture-cat-shadow.json is a real capture: bin/vigil with
+// examples/capture.yaml (syscalls [execve, openat], process cat) while
+// `env -i PATH=/usr/bin:/bin LANG=C bash -c 'cat /etc/shadow > /dev/null'`
+// ran; kept: that cat's records, with its ancestry cut to the parent (the
+// ancestors above it described the machine the capture ran on).
+func TestGoldenCapturedShadow(t *testing.T) {
+	const capture = "testdata/capture-cat-shadow.json"
+	golden(t, "capture_test.txt", 0, "test", stableRules, "--events", capture, "--all")
+	golden(t, "capture_explain_fired.txt", 0, "explain", stableRules, "--rule", "Read sensitive file untrusted", "--event", capture+":4")
+	golden(t, "capture_explain_not_fired.txt", 0, "explain", stableRules, "--rule", "Read sensitive file trusted after startup", "--event", capture+":4")
+}
+
 func TestGoldenLint(t *testing.T) {
 	golden(t, "lint_fixture.txt", 0, "lint", "testdata/lint/base.yaml", "testdata/lint/site.yaml")
 	golden(t, "lint_upstream.txt", 0, "lint", stableRules, incubatingRules,
