@@ -30,7 +30,7 @@ func build(opts Options, res *loader.Result) (*Ruleset, error) {
 	if b.hasErrors() {
 		return nil, &LoadError{Diagnostics: b.diags}
 	}
-	rs := &Ruleset{rules: b.rules, diags: b.diags, types: evttype.None()}
+	rs := &Ruleset{rules: b.rules, diags: b.diags, types: evttype.None(), res: res}
 	var indexed []native.IndexedRule[*Rule]
 	for _, r := range rs.rules {
 		if !r.Enabled {
@@ -84,7 +84,7 @@ func (b *builder) compile(opts Options, minPrio priority.Priority) {
 		r := &Rule{
 			Name: lr.Name, Description: lr.Desc, Priority: lr.Priority, Source: lr.Source,
 			Tags: lr.Tags, Enabled: lr.Enabled, Condition: lr.Condition,
-			Pos: lr.Pos, ast: lr.AST,
+			Pos: lr.Pos, ast: lr.AST, macros: lr.MacroRoots,
 		}
 		f, warns, err := native.Compile(lr.AST)
 		for _, w := range warns {

@@ -109,8 +109,13 @@ type Rule struct {
 	Pos Position
 
 	ast    condition.Expr
+	macros map[condition.Expr][]string
 	filter *native.Filter
 }
+
+// MacrosAt returns the macros whose substitution is the node e of Tree(),
+// innermost first, or nil when e is not the root of a macro's tree.
+func (r *Rule) MacrosAt(e condition.Expr) []string { return r.macros[e] }
 
 // Expanded is the condition with every macro and list substituted, as
 // canonical condition text.
@@ -130,7 +135,23 @@ type Ruleset struct {
 	index    *native.Index[*Rule]
 	syscalls []string
 	types    evttype.Set
+	res      *loader.Result
 }
+
+// Macro is a macro as loaded (position, condition text, expanded tree).
+type Macro = loader.Macro
+
+// List is a list as loaded (position, items).
+type List = loader.List
+
+// Macro returns the loaded macro with this name, or nil.
+func (rs *Ruleset) Macro(name string) *Macro { return rs.res.Macro(name) }
+
+// List returns the loaded list with this name, or nil.
+func (rs *Ruleset) List(name string) *List { return rs.res.List(name) }
+
+// Lists returns every loaded list, in definition order.
+func (rs *Ruleset) Lists() []*List { return rs.res.Lists }
 
 // LoadError is a load that found errors. Diagnostics holds every error and
 // warning, in the order found.

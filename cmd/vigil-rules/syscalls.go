@@ -3,14 +3,16 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 )
 
 func init() {
 	register(&command{
-		name:    "syscalls",
-		args:    "FILE...",
-		summary: "load rules files in order and print, one per line, the syscalls their enabled rules can match",
-		run:     runSyscalls,
+		name: "syscalls",
+		args: "FILE... [--yaml]",
+		summary: "load rules files in order and print, one per line, the syscalls their enabled rules can match;\n" +
+			"      --yaml prints them as one YAML list, for the syscall receiver's syscalls key (examples/capture.yaml)",
+		run: runSyscalls,
 	})
 }
 
@@ -18,9 +20,19 @@ func init() {
 // the union of the enabled syscall rules' event-type sets (spec §3).
 // Warnings go to stderr; any error exits 1 without printing a set.
 func runSyscalls(args []string, stdout, stderr io.Writer) int {
-	rs, code := loadRuleset("syscalls", args, stderr)
+	files, flags, err := parseArgs(args, flagSpec{"yaml": flagBool})
+	if err != nil {
+		fmt.Fprintln(stderr, "vigil-rules syscalls:", err)
+		return 2
+	}
+	rs, code := loadRuleset("syscalls", files, stderr)
 	if rs == nil {
 		return code
+	}
+	if len(flags["yaml"]) > 0 {
+		// Syscall names need no quoting in YAML.
+		fmt.Fprintf(stdout, "[%s]\n", strings.Join(rs.Syscalls(), ", "))
+		return 0
 	}
 	for _, s := range rs.Syscalls() {
 		fmt.Fprintln(stdout, s)

@@ -52,3 +52,37 @@ func TestSyscallsCommandErrors(t *testing.T) {
 		t.Errorf("bad rules: exit %d, stdout %q, stderr %q", code, out.String(), errOut.String())
 	}
 }
+
+// --yaml prints one YAML flow list, which examples/capture.yaml takes
+// through VIGIL_CAPTURE_SYSCALLS.
+func TestSyscallsYAML(t *testing.T) {
+	code, out, errOut := runCmd("syscalls", "--yaml", sharedRules(t, "falco_rules.yaml"))
+	want := "[connect, dup, dup2, dup3, execve, execveat, finit_module, init_module, link, linkat, open, openat, openat2, ptrace, sendmsg, sendto, socket, symlink, symlinkat]\n"
+	if code != 0 || out != want || errOut != "" {
+		t.Errorf("exit %d\nstdout %q\nwant   %q\nstderr %q", code, out, want, errOut)
+	}
+	if code, _, _ := runCmd("syscalls", "--json", sharedRules(t, "falco_rules.yaml")); code != 2 {
+		t.Errorf("unknown flag: exit %d, want 2", code)
+	}
+}
+
+func TestLintAndTestErrors(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(bad, []byte("- macro: m\n  condition: proc.name =\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runCmd("lint", bad); code != 1 || !strings.Contains(errOut, bad+":2:") {
+		t.Errorf("lint of a broken file: exit %d, stderr %q", code, errOut)
+	}
+	if code, _, errOut := runCmd("test", sharedRules(t, "falco_rules.yaml"), "--events", bad); code != 1 || !strings.Contains(errOut, bad) {
+		t.Errorf("test with broken events: exit %d, stderr %q", code, errOut)
+	}
+	if code, _, _ := runCmd("test", sharedRules(t, "falco_rules.yaml")); code != 2 {
+		t.Errorf("test without events: exit %d, want 2", code)
+	}
+	tests := filepath.Join(t.TempDir(), "t.yaml")
+	os.WriteFile(tests, []byte("- event: {proc.name: cat}\n  not_fires: [No such rule]\n"), 0o644)
+	if code, _, errOut := runCmd("test", sharedRules(t, "falco_rules.yaml"), "--expect", tests); code != 1 || !strings.Contains(errOut, tests+`:1: no rule named "No such rule"`) {
+		t.Errorf("misspelt rule: exit %d, stderr %q", code, errOut)
+	}
+}

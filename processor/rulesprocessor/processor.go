@@ -17,6 +17,7 @@ import (
 
 	"github.com/vigil-sec/vigil/alert"
 	"github.com/vigil-sec/vigil/internal/captureplan"
+	"github.com/vigil-sec/vigil/internal/eventrecord"
 	"github.com/vigil-sec/vigil/processor/rulesprocessor/internal/metadata"
 	"github.com/vigil-sec/vigil/rules"
 	"github.com/vigil-sec/vigil/rules/output"
@@ -43,7 +44,7 @@ type rulesProcessor struct {
 
 // worker is the per-goroutine scratch of one processLogs call.
 type worker struct {
-	ev      *recordEvent
+	ev      *eventrecord.View
 	matched []*rules.Rule
 	idx     []int
 	body    []byte
@@ -69,7 +70,7 @@ func newRulesProcessor(ctx context.Context, set processor.Settings, cfg *Config)
 		registry:  captureplan.Default,
 	}
 	p.state.Store(st)
-	p.work.New = func() any { return &worker{ev: newRecordEvent()} }
+	p.work.New = func() any { return &worker{ev: eventrecord.New()} }
 	p.logLoaded(st, "rules loaded")
 	return p, nil
 }
@@ -130,7 +131,7 @@ func (p *rulesProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.Lo
 	rls := ld.ResourceLogs()
 	for i := 0; i < rls.Len(); i++ {
 		rl := rls.At(i)
-		w.ev.setResource(rl.Resource().Attributes())
+		w.ev.SetResource(rl.Resource().Attributes())
 		var dst plog.LogRecordSlice
 		haveDst := false
 		target := func() plog.LogRecordSlice {
@@ -158,7 +159,7 @@ func (p *rulesProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.Lo
 					continue
 				}
 				evaluated++
-				w.ev.reset(lr)
+				w.ev.Reset(lr)
 				var err error
 				w.matched, w.idx, err = st.match(ctx, w.ev, w.idx, w.matched[:0])
 				if err != nil {

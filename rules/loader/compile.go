@@ -312,6 +312,9 @@ type expander struct {
 	broken  bool
 	// macros lists the macros this expansion substituted, in first-use order.
 	macros []string
+	// origins maps each substituted tree's root to the macros it came from,
+	// innermost first (macro a: b makes b's tree the root of a's too).
+	origins map[condition.Expr][]string
 }
 
 func (x *expander) run(o *owner) condition.Expr {
@@ -381,6 +384,10 @@ func (x *expander) macro(n *condition.MacroRef, o *owner) condition.Expr {
 	x.path = append(x.path, n.Name)
 	r := x.expand(condition.Clone(mo.ast), mo)
 	x.path = x.path[:len(x.path)-1]
+	if x.origins == nil {
+		x.origins = map[condition.Expr][]string{}
+	}
+	x.origins[r] = append(x.origins[r], n.Name)
 	return r
 }
 
@@ -459,6 +466,7 @@ func (l *loader) compileRule(ri *ruleInfo, resolved map[string][]string, owners 
 		return
 	}
 	r.AST = e
+	r.MacroRoots = x.origins
 }
 
 func exportException(ex *exceptionInfo) Exception {

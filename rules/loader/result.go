@@ -60,6 +60,10 @@ type Rule struct {
 	// AST is the parsed condition with every macro substituted. It is nil
 	// when the rule is skipped or its condition has errors.
 	AST condition.Expr
+	// MacroRoots maps the nodes of AST that are a macro's substitution to
+	// the macros' names, innermost first, so tools can say where a part of
+	// the expanded condition came from.
+	MacroRoots map[condition.Expr][]string
 
 	// Skipped rules are not evaluated: their source is not loaded, or they
 	// read an unknown field and say skip-if-unknown-filter: true.

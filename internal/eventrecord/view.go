@@ -1,4 +1,8 @@
-package rulesprocessor
+// Package eventrecord reads event log records as the rules see them: a
+// fields.Event view over one pdata LogRecord and its Resource. The rules
+// processor evaluates rules through it, and vigil-rules test and explain read
+// captured events through it, so both read attributes the same way.
+package eventrecord
 
 import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -7,7 +11,7 @@ import (
 	"github.com/vigil-sec/vigil/rules/fields"
 )
 
-// recordEvent is the fields.Event the rules read: a view over one LogRecord
+// View is the fields.Event the rules read: a view over one LogRecord
 // and its Resource. Nothing is copied out of pdata. Attribute maps are
 // searched linearly by pdata, so every key with a registry slot is looked up
 // at most once per record (found or not) and then served from a
@@ -18,7 +22,7 @@ import (
 // process state) about 40, while the rules for one event type read a
 // handful, and pdata's Get is a tight length-first comparison loop. The cache is reset by bumping a generation number rather than
 // clearing it, which keeps moving to the next record O(1).
-type recordEvent struct {
+type View struct {
 	rec, res      pcommon.Map
 	time          int64
 	gen, resGen   uint32
@@ -31,21 +35,22 @@ type slotEntry struct {
 	val   pcommon.Value
 }
 
-var _ fields.Event = (*recordEvent)(nil)
+var _ fields.Event = (*View)(nil)
 
-func newRecordEvent() *recordEvent {
+// New returns a view; point it at a resource and a record before reading.
+func New() *View {
 	n := fields.NumSlots()
-	return &recordEvent{cache: make([]slotEntry, n), resTab: make([]slotEntry, n)}
+	return &View{cache: make([]slotEntry, n), resTab: make([]slotEntry, n)}
 }
 
-// setResource points the view at the resource of the records that follow.
-func (e *recordEvent) setResource(res pcommon.Map) {
+// SetResource points the view at the resource of the records that follow.
+func (e *View) SetResource(res pcommon.Map) {
 	e.res = res
 	e.resGen = nextGen(e.resGen, e.resTab)
 }
 
-// reset points the view at the next record of the current resource.
-func (e *recordEvent) reset(lr plog.LogRecord) {
+// Reset points the view at the next record of the current resource.
+func (e *View) Reset(lr plog.LogRecord) {
 	e.rec = lr.Attributes()
 	ts := lr.Timestamp()
 	if ts == 0 {
@@ -68,7 +73,7 @@ func nextGen(g uint32, tab []slotEntry) uint32 {
 	return g
 }
 
-func (e *recordEvent) lookup(k fields.Key) (pcommon.Value, bool) {
+func (e *View) lookup(k fields.Key) (pcommon.Value, bool) {
 	m, tab, gen := e.rec, e.cache, e.gen
 	if k.Resource {
 		m, tab, gen = e.res, e.resTab, e.resGen
@@ -84,7 +89,7 @@ func (e *recordEvent) lookup(k fields.Key) (pcommon.Value, bool) {
 	return c.val, c.found
 }
 
-func (e *recordEvent) Str(k fields.Key) (string, bool) {
+func (e *View) Str(k fields.Key) (string, bool) {
 	v, ok := e.lookup(k)
 	if !ok || v.Type() != pcommon.ValueTypeStr {
 		return "", false
@@ -92,7 +97,7 @@ func (e *recordEvent) Str(k fields.Key) (string, bool) {
 	return v.Str(), true
 }
 
-func (e *recordEvent) Int(k fields.Key) (int64, bool) {
+func (e *View) Int(k fields.Key) (int64, bool) {
 	v, ok := e.lookup(k)
 	if !ok || v.Type() != pcommon.ValueTypeInt {
 		return 0, false
@@ -100,7 +105,7 @@ func (e *recordEvent) Int(k fields.Key) (int64, bool) {
 	return v.Int(), true
 }
 
-func (e *recordEvent) Bool(k fields.Key) (bool, bool) {
+func (e *View) Bool(k fields.Key) (bool, bool) {
 	v, ok := e.lookup(k)
 	if !ok || v.Type() != pcommon.ValueTypeBool {
 		return false, false
@@ -108,7 +113,7 @@ func (e *recordEvent) Bool(k fields.Key) (bool, bool) {
 	return v.Bool(), true
 }
 
-func (e *recordEvent) Bytes(k fields.Key) ([]byte, bool) {
+func (e *View) Bytes(k fields.Key) ([]byte, bool) {
 	v, ok := e.lookup(k)
 	if !ok || v.Type() != pcommon.ValueTypeBytes {
 		return nil, false
@@ -117,7 +122,7 @@ func (e *recordEvent) Bytes(k fields.Key) ([]byte, bool) {
 	return v.Bytes().AsRaw(), true
 }
 
-func (e *recordEvent) Len(k fields.Key) (int, bool) {
+func (e *View) Len(k fields.Key) (int, bool) {
 	v, ok := e.lookup(k)
 	if !ok || v.Type() != pcommon.ValueTypeSlice {
 		return 0, false
@@ -125,7 +130,7 @@ func (e *recordEvent) Len(k fields.Key) (int, bool) {
 	return v.Slice().Len(), true
 }
 
-func (e *recordEvent) StrAt(k fields.Key, i int) (string, bool) {
+func (e *View) StrAt(k fields.Key, i int) (string, bool) {
 	v, ok := e.lookup(k)
 	if !ok || v.Type() != pcommon.ValueTypeSlice {
 		return "", false
@@ -141,7 +146,7 @@ func (e *recordEvent) StrAt(k fields.Key, i int) (string, bool) {
 	return el.Str(), true
 }
 
-func (e *recordEvent) IntAt(k fields.Key, i int) (int64, bool) {
+func (e *View) IntAt(k fields.Key, i int) (int64, bool) {
 	v, ok := e.lookup(k)
 	if !ok || v.Type() != pcommon.ValueTypeSlice {
 		return 0, false
@@ -157,7 +162,7 @@ func (e *recordEvent) IntAt(k fields.Key, i int) (int64, bool) {
 	return el.Int(), true
 }
 
-func (e *recordEvent) Range(prefix fields.Key, fn func(suffix, value string) bool) {
+func (e *View) Range(prefix fields.Key, fn func(suffix, value string) bool) {
 	m := e.rec
 	if prefix.Resource {
 		m = e.res
@@ -173,4 +178,4 @@ func (e *recordEvent) Range(prefix fields.Key, fn func(suffix, value string) boo
 	}
 }
 
-func (e *recordEvent) Time() int64 { return e.time }
+func (e *View) Time() int64 { return e.time }
