@@ -31,17 +31,12 @@ func build(opts Options, res *loader.Result) (*Ruleset, error) {
 		return nil, &LoadError{Diagnostics: b.diags}
 	}
 	rs := &Ruleset{rules: b.rules, diags: b.diags, types: evttype.None()}
-	var indexed []native.IndexedRule[*Rule]
 	for _, r := range rs.rules {
-		if !r.Enabled {
-			continue
-		}
-		indexed = append(indexed, native.IndexedRule[*Rule]{ID: r, Filter: r.filter, Types: r.EventTypes})
-		if r.Source == "syscall" {
+		if r.Enabled && r.Source == SourceSyscall {
 			rs.types = rs.types.Union(b.sets[r])
 		}
 	}
-	rs.index = native.NewIndex(indexed)
+	rs.buildIndexes()
 	for _, n := range rs.types.Names() {
 		if evttype.IsSyscall(n) {
 			rs.syscalls = append(rs.syscalls, n)
@@ -85,6 +80,10 @@ func (b *builder) compile(opts Options, minPrio priority.Priority) {
 			Name: lr.Name, Description: lr.Desc, Priority: lr.Priority, Source: lr.Source,
 			Tags: lr.Tags, Enabled: lr.Enabled, Condition: lr.Condition,
 			Pos: lr.Pos, ast: lr.AST,
+		}
+		if fr, src := foreignField(lr.AST, lr.Source); fr != nil {
+			b.add(lr.ConditionPos, item, false, "field '%s' belongs to source '%s', but the rule's source is '%s'", fr.Name, src, lr.Source)
+			continue
 		}
 		f, warns, err := native.Compile(lr.AST)
 		for _, w := range warns {
