@@ -103,6 +103,9 @@ func (b *builder) compile(opts Options, minPrio priority.Priority) {
 		if opts.ExtraOutput != "" {
 			text += " " + opts.ExtraOutput
 		}
+		if opts.SyscallExtraOutput != "" && lr.Source == SourceSyscall {
+			text += " " + opts.SyscallExtraOutput
+		}
 		out, err := output.Compile(text)
 		if err != nil {
 			b.add(lr.OutputPos, item, false, "invalid output: %v", err)

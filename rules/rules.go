@@ -82,6 +82,10 @@ type Options struct {
 	// ExtraOutput is appended to every rule's output after one space
 	// (Falco's append_output), e.g. "container_id=%container.id".
 	ExtraOutput string
+	// SyscallExtraOutput is appended after ExtraOutput to the outputs of
+	// syscall rules only, as Falco's container plugin suggests its
+	// container and pod fields for syscall events only.
+	SyscallExtraOutput string
 }
 
 // Rule is one compiled rule.

@@ -23,6 +23,7 @@ type recordEvent struct {
 	time          int64
 	gen, resGen   uint32
 	cache, resTab []slotEntry
+	dv            docView
 }
 
 type slotEntry struct {
