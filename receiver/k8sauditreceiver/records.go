@@ -66,8 +66,12 @@ func buildLogs(events []auditevent.Event, now int64) plog.Logs {
 		if g := st.get(e.APIGroup); e.HasAPIGroup {
 			a.PutStr(eventattr.K8sAuditAPIGroup, g)
 		}
-		put(eventattr.K8sAuditAuthDecision, e.AuthDecision)
-		put(eventattr.K8sAuditAuthReason, e.AuthReason)
+		if d := st.get(e.AuthDecision); e.HasAuthDecision {
+			a.PutStr(eventattr.K8sAuditAuthDecision, d)
+		}
+		if r := st.get(e.AuthReason); e.HasAuthReason {
+			a.PutStr(eventattr.K8sAuditAuthReason, r)
+		}
 		put(eventattr.K8sAuditUserAgent, e.UserAgent)
 		putList(eventattr.K8sAuditUserGroups, e.UserGroups)
 		putList(eventattr.K8sAuditSourceIPs, e.SourceIPs)

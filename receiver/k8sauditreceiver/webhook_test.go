@@ -120,6 +120,7 @@ func TestWebhookEmitsOneRecordPerEvent(t *testing.T) {
 		eventattr.K8sAuditName:          "priv",
 		eventattr.K8sAuditResponseCode:  int64(201),
 		eventattr.K8sAuditAuthDecision:  "allow",
+		eventattr.K8sAuditAuthReason:    "",
 		eventattr.K8sAuditUserAgent:     "kubectl/v1.36.3",
 		eventattr.K8sAuditSourceIPs:     []any{"127.0.0.1"},
 		eventattr.K8sAuditReceivedNanos: time.Date(2026, 12, 2, 7, 0, 0, 123456000, time.UTC).UnixNano(),

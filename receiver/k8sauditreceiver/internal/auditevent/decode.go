@@ -29,6 +29,9 @@ type Event struct {
 	ResponseCode                                int64
 	HasResponseCode                             bool
 	AuthDecision, AuthReason                    string
+	// HasAuthReason: the annotation is present (the authorizer often
+	// gives an empty reason).
+	HasAuthDecision, HasAuthReason bool
 	// StageTime and ReceivedTime are ns since the epoch; ReceivedTime is
 	// 0 when the event has none.
 	StageTime, ReceivedTime int64
@@ -180,9 +183,13 @@ func (d *Decoder) add(v *fastjson.Value, item int) *Error {
 		!read(&e.RequestURI, "requestURI") || !read(&e.UserAgent, "userAgent") ||
 		!read(&e.UserName, "user", "username") || !read(&e.ImpUserName, "impersonatedUser", "username") ||
 		!read(&e.Resource, "objectRef", "resource") || !read(&e.Subresource, "objectRef", "subresource") ||
-		!read(&e.Namespace, "objectRef", "namespace") || !read(&e.Name, "objectRef", "name") ||
-		!read(&e.AuthDecision, "annotations", "authorization.k8s.io/decision") ||
-		!read(&e.AuthReason, "annotations", "authorization.k8s.io/reason") {
+		!read(&e.Namespace, "objectRef", "namespace") || !read(&e.Name, "objectRef", "name") {
+		return fail()
+	}
+	if e.AuthDecision, e.HasAuthDecision, msg = optStr(v, "annotations", "authorization.k8s.io/decision"); msg != "" {
+		return fail()
+	}
+	if e.AuthReason, e.HasAuthReason, msg = optStr(v, "annotations", "authorization.k8s.io/reason"); msg != "" {
 		return fail()
 	}
 	e.APIGroup, e.HasAPIGroup, _ = optStr(v, "objectRef", "apiGroup")
