@@ -27,7 +27,7 @@ import (
 
 // freeEndpoint reserves a free loopback port and releases it for the
 // receiver to take.
-func freeEndpoint(t *testing.T) string {
+func freeEndpoint(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -40,7 +40,7 @@ func freeEndpoint(t *testing.T) string {
 
 // startReceiver starts a receiver on a free port handing on to next and
 // returns its webhook URL.
-func startReceiver(t *testing.T, next consumer.Logs, mod func(*Config)) string {
+func startReceiver(t testing.TB, next consumer.Logs, mod func(*Config)) string {
 	t.Helper()
 	cfg := createDefaultConfig()
 	cfg.NetAddr.Endpoint = freeEndpoint(t)
@@ -80,7 +80,7 @@ func post(t *testing.T, url string, body []byte) (int, string, http.Header) {
 	return resp.StatusCode, string(b), resp.Header
 }
 
-func readTestdata(t *testing.T, name string) []byte {
+func readTestdata(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile("testdata/" + name)
 	if err != nil {

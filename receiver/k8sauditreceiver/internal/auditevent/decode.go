@@ -58,16 +58,16 @@ func (e *Error) Error() string {
 type Decoder struct {
 	p      fastjson.Parser
 	events []Event
-	json   []byte
+	spans  [][2]int
 	strs   []string
 }
 
 // Decode parses one document, an EventList or a single Event, checks it
 // completely and returns its events. Nothing is returned for a document with
 // any problem, so a caller never hands on part of a batch it then refuses.
-// The events are valid until the next Decode.
+// The events are valid until the next Decode; their JSON aliases doc.
 func (d *Decoder) Decode(doc []byte) ([]Event, error) {
-	d.events, d.json, d.strs = d.events[:0], d.json[:0], d.strs[:0]
+	d.events, d.spans, d.strs = d.events[:0], d.spans[:0], d.strs[:0]
 	v, err := d.p.ParseBytes(doc)
 	if err != nil {
 		return nil, &Error{Item: -1, Msg: "malformed JSON: " + err.Error()}
@@ -80,7 +80,8 @@ func (d *Decoder) Decode(doc []byte) ([]Event, error) {
 	}
 	switch kind := string(v.GetStringBytes("kind")); kind {
 	case "Event":
-		if err := d.add(v, -1); err != nil {
+		s := skipWS(doc, 0)
+		if err := d.add(v, -1, doc[s:skipValue(doc, s)]); err != nil {
 			return nil, err
 		}
 	case "EventList":
@@ -92,6 +93,11 @@ func (d *Decoder) Decode(doc []byte) ([]Event, error) {
 		if err != nil {
 			return nil, &Error{Item: -1, Msg: "items: expected an array, got " + items.Type().String()}
 		}
+		d.spans = itemSpans(doc, d.spans)
+		if len(d.spans) != len(arr) {
+			// Cannot happen for a document the parser accepted.
+			return nil, &Error{Item: -1, Msg: "items: cannot delimit the events"}
+		}
 		for i, it := range arr {
 			if it.Type() != fastjson.TypeObject {
 				return nil, &Error{Item: i, Msg: "expected an Event object, got " + it.Type().String()}
@@ -101,7 +107,7 @@ func (d *Decoder) Decode(doc []byte) ([]Event, error) {
 			if err := checkType(it, i, "Event"); err != nil {
 				return nil, err
 			}
-			if err := d.add(it, i); err != nil {
+			if err := d.add(it, i, doc[d.spans[i][0]:d.spans[i][1]]); err != nil {
 				return nil, err
 			}
 		}
@@ -171,7 +177,7 @@ func joinPath(p []string) string {
 }
 
 // add checks one event and appends it.
-func (d *Decoder) add(v *fastjson.Value, item int) *Error {
+func (d *Decoder) add(v *fastjson.Value, item int, json []byte) *Error {
 	var e Event
 	var msg string
 	fail := func() *Error { return &Error{Item: item, Msg: msg} }
@@ -234,9 +240,7 @@ func (d *Decoder) add(v *fastjson.Value, item int) *Error {
 			e.ReceivedTime = t.UnixNano()
 		}
 	}
-	start := len(d.json)
-	d.json = v.MarshalTo(d.json)
-	e.JSON = d.json[start:]
+	e.JSON = json
 	d.events = append(d.events, e)
 	return nil
 }
