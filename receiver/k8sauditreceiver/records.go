@@ -16,7 +16,11 @@ var nowNanos = func() int64 { return time.Now().UnixNano() }
 // buildLogs makes one record per event: timestamp stageTimestamp, the
 // k8s_audit EventName, the typed attributes of eventattr/k8saudit.go (only
 // those the event has) and the event's JSON.
-func buildLogs(events []auditevent.Event, now int64) plog.Logs {
+//
+// body is the request body the events were decoded from, as one string:
+// each record's event JSON is a slice of it, so the JSON is copied once per
+// batch rather than once per event.
+func buildLogs(events []auditevent.Event, body string, now int64) plog.Logs {
 	ld := plog.NewLogs()
 	sl := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty()
 	sl.Scope().SetName(metadata.ScopeName)
@@ -51,7 +55,7 @@ func buildLogs(events []auditevent.Event, now int64) plog.Logs {
 				s.AppendEmpty().SetStr(st.get(v))
 			}
 		}
-		a.PutStr(eventattr.K8sAuditEvent, st.json)
+		a.PutStr(eventattr.K8sAuditEvent, body[e.JSONStart:e.JSONEnd])
 		// In strTable.reset's order.
 		put(eventattr.K8sAuditID, e.AuditID)
 		put(eventattr.K8sAuditStage, e.Stage)
@@ -85,17 +89,16 @@ func buildLogs(events []auditevent.Event, now int64) plog.Logs {
 	return ld
 }
 
-// strTable is one event's text as one string: its JSON followed by every
-// scalar, so the record costs one string allocation.
+// strTable is one event's scalars as one string, so the record's typed
+// attributes cost one string allocation.
 type strTable struct {
-	buf  []byte
-	all  string
-	json string
-	off  int
+	buf []byte
+	all string
+	off int
 }
 
 func (t *strTable) reset(e *auditevent.Event) {
-	t.buf = append(t.buf[:0], e.JSON...)
+	t.buf = t.buf[:0]
 	for _, s := range [...]string{e.AuditID, e.Stage, e.Verb, e.RequestURI, e.UserName, e.ImpUserName,
 		e.Resource, e.Subresource, e.Namespace, e.Name, e.APIGroup, e.AuthDecision, e.AuthReason, e.UserAgent} {
 		t.buf = append(t.buf, s...)
@@ -107,8 +110,7 @@ func (t *strTable) reset(e *auditevent.Event) {
 		t.buf = append(t.buf, s...)
 	}
 	t.all = string(t.buf)
-	t.json = t.all[:len(e.JSON)]
-	t.off = len(e.JSON)
+	t.off = 0
 }
 
 // get returns the copy of s; calls must follow reset's order.

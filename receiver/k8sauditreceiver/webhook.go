@@ -60,7 +60,7 @@ func (r *k8sAuditReceiver) serveWebhook(w http.ResponseWriter, req *http.Request
 		r.reply(ctx, w, http.StatusOK, "")
 		return
 	}
-	ld := buildLogs(events, nowNanos())
+	ld := buildLogs(events, string(body), nowNanos())
 	octx := r.obs.StartLogsOp(ctx)
 	err = r.next.ConsumeLogs(octx, ld)
 	r.obs.EndLogsOp(octx, "k8s_audit", len(events), err)

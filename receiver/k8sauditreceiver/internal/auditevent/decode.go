@@ -35,8 +35,9 @@ type Event struct {
 	// StageTime and ReceivedTime are ns since the epoch; ReceivedTime is
 	// 0 when the event has none.
 	StageTime, ReceivedTime int64
-	// JSON is the event as JSON text.
-	JSON []byte
+	// JSON is the event as JSON text, as sent: doc[JSONStart:JSONEnd].
+	JSON               []byte
+	JSONStart, JSONEnd int
 }
 
 // Error is a problem with the decoded document; Item is the index of the
@@ -81,7 +82,7 @@ func (d *Decoder) Decode(doc []byte) ([]Event, error) {
 	switch kind := string(v.GetStringBytes("kind")); kind {
 	case "Event":
 		s := skipWS(doc, 0)
-		if err := d.add(v, -1, doc[s:skipValue(doc, s)]); err != nil {
+		if err := d.add(v, -1, doc, s, skipValue(doc, s)); err != nil {
 			return nil, err
 		}
 	case "EventList":
@@ -107,7 +108,7 @@ func (d *Decoder) Decode(doc []byte) ([]Event, error) {
 			if err := checkType(it, i, "Event"); err != nil {
 				return nil, err
 			}
-			if err := d.add(it, i, doc[d.spans[i][0]:d.spans[i][1]]); err != nil {
+			if err := d.add(it, i, doc, d.spans[i][0], d.spans[i][1]); err != nil {
 				return nil, err
 			}
 		}
@@ -177,8 +178,8 @@ func joinPath(p []string) string {
 }
 
 // add checks one event and appends it.
-func (d *Decoder) add(v *fastjson.Value, item int, json []byte) *Error {
-	var e Event
+func (d *Decoder) add(v *fastjson.Value, item int, doc []byte, start, end int) *Error {
+	e := Event{JSON: doc[start:end], JSONStart: start, JSONEnd: end}
 	var msg string
 	fail := func() *Error { return &Error{Item: item, Msg: msg} }
 	read := func(dst *string, path ...string) bool {
@@ -240,7 +241,6 @@ func (d *Decoder) add(v *fastjson.Value, item int, json []byte) *Error {
 			e.ReceivedTime = t.UnixNano()
 		}
 	}
-	e.JSON = json
 	d.events = append(d.events, e)
 	return nil
 }
