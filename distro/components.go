@@ -25,6 +25,7 @@ import (
 	memorylimiterprocessor "go.opentelemetry.io/collector/processor/memorylimiterprocessor"
 	resourcedetectionprocessor "github.com/open-telemetry/opentelemetry-collector-contrib/processor/resourcedetectionprocessor"
 	syscallreceiver "github.com/vigil-sec/vigil/receiver/syscallreceiver"
+	k8sauditreceiver "github.com/vigil-sec/vigil/receiver/k8sauditreceiver"
 	otlpreceiver "go.opentelemetry.io/collector/receiver/otlpreceiver"
 )
 
@@ -62,6 +63,7 @@ func components() (otelcol.Factories, error) {
 
 	factories.Receivers, err = otelcol.MakeFactoryMap[receiver.Factory](
 		syscallreceiver.NewFactory(),
+		k8sauditreceiver.NewFactory(),
 		otlpreceiver.NewFactory(),
 	)
 	if err != nil {
@@ -69,6 +71,7 @@ func components() (otelcol.Factories, error) {
 	}
 	factories.ReceiverModules = makeModulesMap(factories.Receivers, map[component.Type]string{
 		syscallreceiver.NewFactory().Type(): "github.com/vigil-sec/vigil v0.0.0",
+		k8sauditreceiver.NewFactory().Type(): "github.com/vigil-sec/vigil v0.0.0",
 		otlpreceiver.NewFactory().Type(): "go.opentelemetry.io/collector/receiver/otlpreceiver v0.160.0",
 	})
 
