@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"time"
 
+	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/config/confighttp"
 	"go.opentelemetry.io/collector/confmap"
 )
@@ -22,6 +24,25 @@ type Config struct {
 	confighttp.ServerConfig `mapstructure:",squash"`
 	// Path is the URL path the webhook posts to.
 	Path string `mapstructure:"path"`
+	// File follows the apiserver's JSON-lines audit log instead of (or
+	// besides) serving the webhook.
+	File FileConfig `mapstructure:"file"`
+}
+
+// FileConfig is file mode: following the log the apiserver's log backend
+// writes (--audit-log-path with --audit-log-format=json).
+type FileConfig struct {
+	// Path is the audit log file; empty disables file mode.
+	Path string `mapstructure:"path"`
+	// Storage is a storage extension (file_storage) that keeps the read
+	// position across restarts; without it a restart reads the file from
+	// the start.
+	Storage *component.ID `mapstructure:"storage"`
+	// PollInterval is how often the end of the file is checked for new
+	// lines and rotation.
+	PollInterval time.Duration `mapstructure:"poll_interval"`
+	// MaxBatchSize is the most events handed on at once.
+	MaxBatchSize int `mapstructure:"max_batch_size"`
 }
 
 func createDefaultConfig() *Config {
@@ -30,14 +51,22 @@ func createDefaultConfig() *Config {
 	// An apiserver batch is at most 400 events by default; events with
 	// their request and response objects rarely exceed 32 KiB each.
 	s.MaxRequestBodySize = 16 << 20
-	return &Config{ServerConfig: s, Path: DefaultPath}
+	return &Config{ServerConfig: s, Path: DefaultPath, File: FileConfig{PollInterval: 250 * time.Millisecond, MaxBatchSize: 400}}
 }
 
 // Validate checks the configuration.
 func (c *Config) Validate() error {
 	var errs []error
-	if c.NetAddr.Endpoint == "" {
-		errs = append(errs, errors.New("endpoint: must be set (host:port the apiserver's webhook posts to)"))
+	if c.NetAddr.Endpoint == "" && c.File.Path == "" {
+		errs = append(errs, errors.New("endpoint or file::path: set at least one (the webhook's host:port, or the audit log to follow)"))
+	}
+	if c.File.Path != "" {
+		if c.File.PollInterval <= 0 {
+			errs = append(errs, fmt.Errorf("file::poll_interval %v: must be positive", c.File.PollInterval))
+		}
+		if c.File.MaxBatchSize <= 0 {
+			errs = append(errs, fmt.Errorf("file::max_batch_size %d: must be positive", c.File.MaxBatchSize))
+		}
 	}
 	if !strings.HasPrefix(c.Path, "/") {
 		errs = append(errs, fmt.Errorf("path %q: must start with /", c.Path))
@@ -55,29 +84,33 @@ func (c *Config) Unmarshal(conf *confmap.Conf) error {
 	m := conf.ToStringMap()
 	known := serverKeys()
 	for k := range m {
-		if !known[k] && k != "path" {
+		if !known[k] && k != "path" && k != "file" {
 			// confighttp decodes its part ignoring unknown keys (it
 			// expects to be embedded), so typos are caught here.
 			return fmt.Errorf("'%s' is not a k8s_audit setting", k)
 		}
 	}
 	own := map[string]any{}
-	if p, ok := m["path"]; ok {
-		own["path"] = p
-		delete(m, "path")
+	for _, k := range []string{"path", "file"} {
+		if v, ok := m[k]; ok {
+			own[k] = v
+			delete(m, k)
+		}
 	}
 	if err := c.ServerConfig.Unmarshal(confmap.NewFromStringMap(m)); err != nil {
 		return err
 	}
-	var o struct {
-		Path *string `mapstructure:"path"`
-	}
+	o := struct {
+		Path *string    `mapstructure:"path"`
+		File FileConfig `mapstructure:"file"`
+	}{File: c.File}
 	if err := confmap.NewFromStringMap(own).Unmarshal(&o); err != nil {
 		return err
 	}
 	if o.Path != nil {
 		c.Path = *o.Path
 	}
+	c.File = o.File
 	return nil
 }
 

@@ -39,6 +39,29 @@ func TestLoadConfig(t *testing.T) {
 	}
 }
 
+func TestLoadFileConfig(t *testing.T) {
+	cm, err := confmaptest.LoadConf(filepath.Join("testdata", "config.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := cm.Sub(component.NewIDWithName(metadata.Type, "file").String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := NewFactory().CreateDefaultConfig().(*Config)
+	if err := sub.Unmarshal(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	f := cfg.File
+	if cfg.NetAddr.Endpoint != "" || f.Path != "/var/log/kubernetes/audit/audit.log" || f.Storage == nil ||
+		f.Storage.String() != "file_storage" || f.PollInterval.String() != "1s" || f.MaxBatchSize != 100 {
+		t.Errorf("file config %+v", cfg.File)
+	}
+}
+
 func TestUnknownKey(t *testing.T) {
 	cfg := createDefaultConfig()
 	err := confmap.NewFromStringMap(map[string]any{"pth": "/x"}).Unmarshal(cfg)
@@ -53,7 +76,7 @@ func TestValidate(t *testing.T) {
 	cfg.Path = "audit"
 	cfg.MaxRequestBodySize = -1
 	err := cfg.Validate()
-	for _, want := range []string{"endpoint: must be set", `path "audit": must start with /`, "max_request_body_size -1: must not be negative"} {
+	for _, want := range []string{"endpoint or file::path: set at least one", `path "audit": must start with /`, "max_request_body_size -1: must not be negative"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v lacks %q", err, want)
 		}

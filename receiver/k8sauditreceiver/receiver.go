@@ -3,6 +3,7 @@ package k8sauditreceiver
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"sync"
@@ -10,6 +11,7 @@ import (
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componentstatus"
 	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/extension/xextension/storage"
 	"go.opentelemetry.io/collector/receiver"
 	"go.opentelemetry.io/collector/receiver/receiverhelper"
 	"go.uber.org/zap"
@@ -32,6 +34,10 @@ type k8sAuditReceiver struct {
 
 	server *http.Server
 	done   chan struct{}
+
+	stopFile context.CancelFunc
+	fileDone chan struct{}
+	client   storage.Client
 }
 
 func newReceiver(set receiver.Settings, cfg *Config, next consumer.Logs) (*k8sAuditReceiver, error) {
@@ -55,6 +61,14 @@ func (r *k8sAuditReceiver) Start(ctx context.Context, host component.Host) error
 		return err
 	}
 	r.tb = tb
+	if r.cfg.File.Path != "" {
+		if err := r.startFile(ctx, host); err != nil {
+			return err
+		}
+	}
+	if r.cfg.NetAddr.Endpoint == "" {
+		return nil
+	}
 	mux := http.NewServeMux()
 	mux.Handle(r.cfg.Path, http.HandlerFunc(r.serveWebhook))
 	r.server, err = r.cfg.ServerConfig.ToServer(ctx, host.GetExtensions(), r.set.TelemetrySettings, mux)
@@ -77,12 +91,50 @@ func (r *k8sAuditReceiver) Start(ctx context.Context, host component.Host) error
 	return nil
 }
 
+// startFile starts following the audit log, resuming at the position kept
+// in the storage extension.
+func (r *k8sAuditReceiver) startFile(ctx context.Context, host component.Host) error {
+	fc := r.cfg.File
+	if fc.Storage != nil {
+		ext, ok := host.GetExtensions()[*fc.Storage]
+		if !ok {
+			return fmt.Errorf("file::storage: extension %s is not configured", fc.Storage)
+		}
+		se, ok := ext.(storage.Extension)
+		if !ok {
+			return fmt.Errorf("file::storage: %s is not a storage extension", fc.Storage)
+		}
+		client, err := se.GetClient(ctx, component.KindReceiver, r.set.ID, "audit_log")
+		if err != nil {
+			return fmt.Errorf("file::storage: %w", err)
+		}
+		r.client = client
+	}
+	f := &follower{r: r, path: fc.Path, poll: fc.PollInterval, batch: fc.MaxBatchSize, client: r.client}
+	fctx, cancel := context.WithCancel(context.Background())
+	r.stopFile, r.fileDone = cancel, make(chan struct{})
+	go func() {
+		defer close(r.fileDone)
+		f.run(fctx)
+	}()
+	return nil
+}
+
 func (r *k8sAuditReceiver) Shutdown(ctx context.Context) error {
 	var err error
+	if r.stopFile != nil {
+		r.stopFile()
+		<-r.fileDone
+		r.stopFile = nil
+	}
+	if r.client != nil {
+		err = r.client.Close(ctx)
+		r.client = nil
+	}
 	if r.server != nil {
 		// Requests in flight finish (their batch is handed on or refused)
 		// before the pipeline behind them shuts down.
-		err = r.server.Shutdown(ctx)
+		err = errors.Join(err, r.server.Shutdown(ctx))
 		<-r.done
 		r.server = nil
 	}
