@@ -69,6 +69,11 @@ type Decoder struct {
 // The events are valid until the next Decode; their JSON aliases doc.
 func (d *Decoder) Decode(doc []byte) ([]Event, error) {
 	d.events, d.spans, d.strs = d.events[:0], d.spans[:0], d.strs[:0]
+	// The parser accepts some invalid JSON (numbers such as 00); the
+	// validator does not, and events are kept as the bytes they came in.
+	if err := fastjson.ValidateBytes(doc); err != nil {
+		return nil, &Error{Item: -1, Msg: "malformed JSON: " + err.Error()}
+	}
 	v, err := d.p.ParseBytes(doc)
 	if err != nil {
 		return nil, &Error{Item: -1, Msg: "malformed JSON: " + err.Error()}
