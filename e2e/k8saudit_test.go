@@ -305,6 +305,7 @@ func TestHelmK8sAuditValuesValidate(t *testing.T) {
 	}
 	path := writeTemp(t, "audit.yaml", string(out))
 	t.Setenv("MY_POD_IP", "127.0.0.1")
+	t.Setenv("VIGIL_RULES_DIR", filepath.Join(root, "..", "shared", "falco-rules"))
 	if err := collector.Validate(t, path); err != nil {
 		t.Fatalf("%v\nrendered config:\n%s", err, out)
 	}
