@@ -20,7 +20,7 @@ import (
 // system users (which the rules reject on the typed attributes), plus pod
 // creates carrying their request object (which send the rules into the
 // JSON) and execs.
-func benchBatch(t testing.TB, n int) []byte {
+func benchBatch(t testing.TB, n, every int) []byte {
 	t.Helper()
 	var b strings.Builder
 	b.WriteString(`{"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{},"items":[`)
@@ -30,12 +30,12 @@ func benchBatch(t testing.TB, n int) []byte {
 			b.WriteByte(',')
 		}
 		id := fmt.Sprintf("bench-%08d", i)
-		switch i % 10 {
-		case 0: // a pod create with its request object
+		switch k := i % every; {
+		case k == 0: // a pod create with its request object
 			b.WriteString(strings.Replace(items[0], "6b3c1a52-0d4e-4f5b-9a57-3c1f0e1d2a01", id, 1))
-		case 1: // an exec
+		case k == 1: // an exec
 			b.WriteString(strings.Replace(items[1], "6b3c1a52-0d4e-4f5b-9a57-3c1f0e1d2a02", id, 1))
-		case 2, 3:
+		case k%5 == 2 || k%5 == 3:
 			fmt.Fprintf(&b, `{"level":"Metadata","auditID":"%s","stage":"ResponseComplete","requestURI":"/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-scheduler","verb":"update","user":{"username":"system:kube-scheduler","groups":["system:authenticated"]},"sourceIPs":["10.0.0.2"],"userAgent":"kube-scheduler/v1.36.3","objectRef":{"resource":"leases","namespace":"kube-system","name":"kube-scheduler","uid":"1f0e","apiGroup":"coordination.k8s.io","apiVersion":"v1","resourceVersion":"12345"},"responseStatus":{"metadata":{},"code":200},"requestReceivedTimestamp":"2026-12-02T07:00:00.100000Z","stageTimestamp":"2026-12-02T07:00:00.102000Z","annotations":{"authorization.k8s.io/decision":"allow","authorization.k8s.io/reason":"RBAC: allowed by ClusterRoleBinding \"system:kube-scheduler\" of ClusterRole \"system:kube-scheduler\" to User \"system:kube-scheduler\""}}`, id)
 		default:
 			fmt.Fprintf(&b, `{"level":"Metadata","auditID":"%s","stage":"ResponseComplete","requestURI":"/api/v1/namespaces/team-%d/configmaps?limit=500","verb":"list","user":{"username":"system:serviceaccount:team-%d:app","groups":["system:serviceaccounts","system:serviceaccounts:team-%d","system:authenticated"]},"sourceIPs":["10.1.%d.7"],"userAgent":"app/1.0","objectRef":{"resource":"configmaps","namespace":"team-%d","apiVersion":"v1"},"responseStatus":{"metadata":{},"code":200},"requestReceivedTimestamp":"2026-12-02T07:00:00.100000Z","stageTimestamp":"2026-12-02T07:00:00.104000Z","annotations":{"authorization.k8s.io/decision":"allow","authorization.k8s.io/reason":"RBAC: allowed by RoleBinding \"app\" of Role \"reader\""}}`, id, i%7, i%7, i%7, i%200, i%7)
@@ -66,8 +66,16 @@ func cpuTime() time.Duration {
 // time, the HTTP client's included), allocations per event and the
 // latency percentiles of one batch.
 func BenchmarkWebhookRules(b *testing.B) {
+	// Every 10th event a privileged pod create and every 10th an exec
+	// (20% of events raise alerts), or 1 in 50 each (4%).
+	for _, every := range []int{10, 50} {
+		b.Run(fmt.Sprintf("alerting=%d%%", 200/every), func(b *testing.B) { benchWebhookRules(b, every) })
+	}
+}
+
+func benchWebhookRules(b *testing.B, every int) {
 	const n = 400
-	body := benchBatch(b, n)
+	body := benchBatch(b, n, every)
 	sink := consumertest.NewNop()
 	url := startReceiver(b, newRulesProcessor(b, sink, false, upstreamAuditRules(b)), nil)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
