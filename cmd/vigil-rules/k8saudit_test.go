@@ -68,3 +68,17 @@ func TestValidateForeignSourceField(t *testing.T) {
 		t.Errorf("exit %d", code)
 	}
 }
+
+// rego translates the syscall rules and says that the audit rules stay with
+// the native engine.
+func TestRegoWithBothSources(t *testing.T) {
+	code, out, errOut := runCmd("rego", sharedRules(t, "falco_rules.yaml"), sharedRules(t, "k8s_audit_rules.yaml"))
+	if code != 0 || errOut != "" {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"from 25 rules", "# 48 enabled rules of other sources (k8s_audit) are not translated"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%.400s", want, out)
+		}
+	}
+}
