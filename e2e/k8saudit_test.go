@@ -152,7 +152,8 @@ func upstreamAuditScenario(t *testing.T, withLoki bool) {
 		"OTEL_RESOURCE_ATTRIBUTES=service.name=vigil-audit-e2e")
 	webhook := writeTemp(t, "webhook.yaml", kubeapi.WebhookKubeconfig("http://"+endpoint+"/k8s-audit", "", "", ""))
 	auditLog := filepath.Join(t.TempDir(), "audit.log")
-	cluster := kubeapi.Start(t, kubeapi.AuditWebhook(auditPolicy(t), webhook, time.Second), kubeapi.AuditLog(auditLog))
+	cluster := kubeapi.Start(t, kubeapi.AuditWebhook(auditPolicy(t), webhook, time.Second), kubeapi.AuditLog(auditLog),
+		kubeapi.WithArgs("--allow-privileged=true"))
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	since := time.Now()
