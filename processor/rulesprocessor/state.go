@@ -129,7 +129,6 @@ func loadState(ctx context.Context, cfg *Config) (*ruleState, error) {
 	return st, nil
 }
 
-
 // buildRego translates the enabled rules into one Rego module.
 func (st *ruleState) buildRego(ctx context.Context) error {
 	// The enabled syscall rules, in load order, as the native engine runs them.
