@@ -26,6 +26,7 @@ import (
 	resourcedetectionprocessor "github.com/open-telemetry/opentelemetry-collector-contrib/processor/resourcedetectionprocessor"
 	filterprocessor "github.com/open-telemetry/opentelemetry-collector-contrib/processor/filterprocessor"
 	syscallreceiver "github.com/vigil-sec/vigil/receiver/syscallreceiver"
+	k8sauditreceiver "github.com/vigil-sec/vigil/receiver/k8sauditreceiver"
 	otlpreceiver "go.opentelemetry.io/collector/receiver/otlpreceiver"
 )
 
@@ -63,6 +64,7 @@ func components() (otelcol.Factories, error) {
 
 	factories.Receivers, err = otelcol.MakeFactoryMap[receiver.Factory](
 		syscallreceiver.NewFactory(),
+		k8sauditreceiver.NewFactory(),
 		otlpreceiver.NewFactory(),
 	)
 	if err != nil {
@@ -70,6 +72,7 @@ func components() (otelcol.Factories, error) {
 	}
 	factories.ReceiverModules = makeModulesMap(factories.Receivers, map[component.Type]string{
 		syscallreceiver.NewFactory().Type(): "github.com/vigil-sec/vigil v0.0.0",
+		k8sauditreceiver.NewFactory().Type(): "github.com/vigil-sec/vigil v0.0.0",
 		otlpreceiver.NewFactory().Type(): "go.opentelemetry.io/collector/receiver/otlpreceiver v0.160.0",
 	})
 

@@ -19,6 +19,8 @@ func TestExamplesValidate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// examples/k8s-audit.yaml loads Falco's k8s audit rules from there.
+	t.Setenv("VIGIL_RULES_DIR", filepath.Join(root, "..", "shared", "falco-rules"))
 	if len(configs) < 6 {
 		t.Fatalf("found only %d example configurations: %v", len(configs), configs)
 	}

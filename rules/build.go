@@ -31,17 +31,12 @@ func build(opts Options, res *loader.Result) (*Ruleset, error) {
 		return nil, &LoadError{Diagnostics: b.diags}
 	}
 	rs := &Ruleset{rules: b.rules, diags: b.diags, types: evttype.None(), res: res}
-	var indexed []native.IndexedRule[*Rule]
 	for _, r := range rs.rules {
-		if !r.Enabled {
-			continue
-		}
-		indexed = append(indexed, native.IndexedRule[*Rule]{ID: r, Filter: r.filter, Types: r.EventTypes})
-		if r.Source == "syscall" {
+		if r.Enabled && r.Source == SourceSyscall {
 			rs.types = rs.types.Union(b.sets[r])
 		}
 	}
-	rs.index = native.NewIndex(indexed)
+	rs.buildIndexes()
 	for _, n := range rs.types.Names() {
 		if evttype.IsSyscall(n) {
 			rs.syscalls = append(rs.syscalls, n)
@@ -86,6 +81,10 @@ func (b *builder) compile(opts Options, minPrio priority.Priority) {
 			Tags: lr.Tags, Enabled: lr.Enabled, Condition: lr.Condition,
 			Pos: lr.Pos, ast: lr.AST, macros: lr.MacroRoots,
 		}
+		if fr, src := foreignField(lr.AST, lr.Source); fr != nil {
+			b.add(lr.ConditionPos, item, false, "field '%s' belongs to source '%s', but the rule's source is '%s'", fr.Name, src, lr.Source)
+			continue
+		}
 		f, warns, err := native.Compile(lr.AST)
 		for _, w := range warns {
 			b.add(lr.ConditionPos, item, true, "%s%s", w.Msg, inCheck(w.Check))
@@ -103,6 +102,9 @@ func (b *builder) compile(opts Options, minPrio priority.Priority) {
 		text := lr.Output
 		if opts.ExtraOutput != "" {
 			text += " " + opts.ExtraOutput
+		}
+		if opts.SyscallExtraOutput != "" && lr.Source == SourceSyscall {
+			text += " " + opts.SyscallExtraOutput
 		}
 		out, err := output.Compile(text)
 		if err != nil {

@@ -82,6 +82,10 @@ type Options struct {
 	// ExtraOutput is appended to every rule's output after one space
 	// (Falco's append_output), e.g. "container_id=%container.id".
 	ExtraOutput string
+	// SyscallExtraOutput is appended after ExtraOutput to the outputs of
+	// syscall rules only, as Falco's container plugin suggests its
+	// container and pod fields for syscall events only.
+	SyscallExtraOutput string
 }
 
 // Rule is one compiled rule.
@@ -133,6 +137,7 @@ type Ruleset struct {
 	rules    []*Rule
 	diags    []Diagnostic
 	index    *native.Index[*Rule]
+	bySource map[string]*native.Index[*Rule]
 	syscalls []string
 	types    evttype.Set
 	res      *loader.Result
@@ -207,10 +212,10 @@ func (rs *Ruleset) Syscalls() []string { return rs.syscalls }
 // sets.
 func (rs *Ruleset) EventTypes() evttype.Set { return rs.types }
 
-// Match appends to dst the enabled rules whose condition matches ev, in load
-// order; with MatchFirst at most one. Only rules whose event types include
-// the event's evt.type are evaluated. It does not allocate when dst has
-// room.
+// Match appends to dst the enabled syscall rules whose condition matches ev,
+// in load order; with MatchFirst at most one. Only rules whose event types
+// include the event's evt.type are evaluated. It does not allocate when dst
+// has room. MatchSource evaluates the rules of another source.
 func (rs *Ruleset) Match(ev fields.Event, mode Matching, dst []*Rule) []*Rule {
 	m := native.First
 	if mode == MatchAll {

@@ -66,13 +66,13 @@ func TestValidateReportsErrorsAndWarnings(t *testing.T) {
   priority: info
 - rule: audit
   desc: d
-  condition: ka.verb = create
+  condition: ct.name = CreateUser
   output: o
   priority: info
-  source: k8s_audit
+  source: aws_cloudtrail
 `)
 	code, out, _ := runCmd("validate", f)
-	want := f + ":18:11: warning: rule 'audit': source 'k8s_audit' is not loaded (only syscall): the rule is skipped\n" +
+	want := f + ":18:11: warning: rule 'audit': source 'aws_cloudtrail' is not loaded (only syscall, k8s_audit): the rule is skipped\n" +
 		f + ":10:14: rule 'bad': unknown field 'proc.nope'\n" +
 		"rules: 1 loaded, 1 enabled, 1 skipped; macros: 1; lists: 0\n"
 	if code != 1 || out != want {

@@ -41,9 +41,13 @@ type Cluster struct {
 
 // Start builds etcd and kube-apiserver if needed, starts both with fresh
 // data directories on free ports, waits until /readyz is ok, and stops them
-// when the test ends.
-func Start(t testing.TB) *Cluster {
+// when the test ends. Options add apiserver flags (audit.go).
+func Start(t testing.TB, opts ...Option) *Cluster {
 	t.Helper()
+	var sc startConfig
+	for _, o := range opts {
+		o(&sc)
+	}
 	etcdBin, err := BuildEtcd(buildcache.TestLog(t))
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +91,7 @@ func Start(t testing.TB) *Cluster {
 	}
 	port := loopback.FreePort(t)
 	c.URL = fmt.Sprintf("https://127.0.0.1:%d", port)
-	api := daemon.Start(t, "kube-apiserver", dir, apiBin, []string{
+	api := daemon.Start(t, "kube-apiserver", dir, apiBin, append([]string{
 		"--etcd-servers=" + etcdURL,
 		"--bind-address=127.0.0.1",
 		"--advertise-address=127.0.0.1",
@@ -100,7 +104,7 @@ func Start(t testing.TB) *Cluster {
 		"--service-account-signing-key-file=" + saKey,
 		"--service-cluster-ip-range=10.96.0.0/16",
 		"--v=0",
-	}, nil)
+	}, sc.args...), nil)
 	// The certificate is self-signed by the apiserver at start; the test
 	// trusts it as kubectl's insecure-skip-tls-verify would.
 	c.client = &http.Client{

@@ -8,6 +8,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 
+	"github.com/vigil-sec/vigil/eventattr"
 	"github.com/vigil-sec/vigil/rules/fields"
 )
 
@@ -27,6 +28,7 @@ type View struct {
 	time          int64
 	gen, resGen   uint32
 	cache, resTab []slotEntry
+	dv            docView
 }
 
 type slotEntry struct {
@@ -60,6 +62,7 @@ func (e *View) Reset(lr plog.LogRecord) {
 	}
 	e.time = int64(ts)
 	e.gen = nextGen(e.gen, e.cache)
+	e.dv.active = lr.EventName() == eventattr.EventNameK8sAudit
 }
 
 // nextGen advances a generation; when it wraps, stale entries could look

@@ -78,7 +78,7 @@ func startAlert(lr, dst plog.LogRecord, now pcommon.Timestamp, prio priority.Pri
 	attrs := dst.Attributes()
 	attrs.EnsureCapacity(lr.Attributes().Len())
 	lr.Attributes().Range(func(k string, v pcommon.Value) bool {
-		if !isEnvironment(k) {
+		if !isEnvironment(k) && !alertOmits(k) {
 			v.CopyTo(attrs.PutEmpty(k))
 		}
 		return true

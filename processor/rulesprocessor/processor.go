@@ -16,6 +16,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/vigil-sec/vigil/alert"
+	"github.com/vigil-sec/vigil/eventattr"
 	"github.com/vigil-sec/vigil/internal/captureplan"
 	"github.com/vigil-sec/vigil/internal/eventrecord"
 	"github.com/vigil-sec/vigil/processor/rulesprocessor/internal/metadata"
@@ -160,8 +161,9 @@ func (p *rulesProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.Lo
 				}
 				evaluated++
 				w.ev.Reset(lr)
+				src := recordSource(lr.EventName())
 				var err error
-				w.matched, w.idx, err = st.match(ctx, w.ev, w.idx, w.matched[:0])
+				w.matched, w.idx, err = st.match(ctx, src, w.ev, w.idx, w.matched[:0])
 				if err != nil {
 					p.evalError(ctx, "rego", err)
 					continue
@@ -169,7 +171,8 @@ func (p *rulesProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.Lo
 				for _, r := range w.matched {
 					p.writeRuleAlert(ctx, st, w, r, lr, target().AppendEmpty(), now)
 				}
-				if st.policies != nil {
+				// Rego policies read syscall events.
+				if st.policies != nil && src == eventattr.SourceSyscall {
 					w.alerts, err = st.policies.Eval(ctx, w.ev, w.alerts[:0])
 					if err != nil {
 						p.evalError(ctx, "rego_files", err)

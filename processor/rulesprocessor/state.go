@@ -84,7 +84,10 @@ func loadState(ctx context.Context, cfg *Config) (*ruleState, error) {
 			srcs = append(srcs, rules.Source{Name: p, Data: datas[i]})
 		}
 	}
-	opts := rules.Options{MinPriority: cfg.MinimumPriority, ExtraOutput: extraOutput(cfg)}
+	opts := rules.Options{MinPriority: cfg.MinimumPriority, ExtraOutput: strings.TrimSpace(cfg.AppendOutput)}
+	if cfg.SuggestedOutput {
+		opts.SyscallExtraOutput = suggestedOutput
+	}
 	for _, s := range cfg.Selection {
 		sel := s.Enable
 		if s.Disable != nil {
@@ -124,17 +127,6 @@ func loadState(ctx context.Context, cfg *Config) (*ruleState, error) {
 		}
 	}
 	return st, nil
-}
-
-func extraOutput(cfg *Config) string {
-	var parts []string
-	if s := strings.TrimSpace(cfg.AppendOutput); s != "" {
-		parts = append(parts, s)
-	}
-	if cfg.SuggestedOutput {
-		parts = append(parts, suggestedOutput)
-	}
-	return strings.Join(parts, " ")
 }
 
 // buildRego translates the enabled rules into one Rego module.
@@ -184,7 +176,12 @@ func (st *ruleState) loadPolicies(ctx context.Context, entries []string) error {
 
 // match appends the rules that match ev, in load order (only the first with
 // rule_matching first).
-func (st *ruleState) match(ctx context.Context, ev fields.Event, idx []int, dst []*rules.Rule) ([]*rules.Rule, []int, error) {
+// Rules apply only to records of their source; the Rego engine evaluates
+// the syscall rules, the native engine every other source.
+func (st *ruleState) match(ctx context.Context, src string, ev fields.Event, idx []int, dst []*rules.Rule) ([]*rules.Rule, []int, error) {
+	if src != rules.SourceSyscall {
+		return st.rs.MatchSource(src, ev, st.matching, dst), idx, nil
+	}
 	if st.regoEngine == nil {
 		return st.rs.Match(ev, st.matching, dst), idx, nil
 	}

@@ -45,6 +45,8 @@ type Accessor struct {
 	// evtType, when set, is the event type the accessor was specialised
 	// for (ForEventType), so it need not read it.
 	evtType string
+	// j reads fields of the event's JSON document (k8saudit.go).
+	j *docAccess
 }
 
 // NewAccessor builds the accessor a filter check uses. arg is the bracket or
@@ -62,6 +64,9 @@ func NewOutputAccessor(f *Field, arg string, hasArg bool) (*Accessor, error) {
 }
 
 func newAccessor(f *Field, arg string, hasArg, output bool) (*Accessor, error) {
+	if f.Doc != nil {
+		return newDocAccessor(f, arg, hasArg)
+	}
 	a := &Accessor{f: f, arg: arg, hasArg: hasArg, idx: -1}
 	if hasArg {
 		if f.Arg == ArgNone {
@@ -137,6 +142,9 @@ func init() {
 // DirectKey returns the one attribute a field reads as is, when it is that
 // simple, so callers can skip the accessor's dispatch.
 func (a *Accessor) DirectKey() (Key, bool) {
+	if a.j != nil {
+		return a.j.fast, a.j.fast2
+	}
 	switch {
 	case a.f.Extract == Direct && len(a.f.Keys) == 1 && !a.f.List:
 		return a.f.Keys[0], true
@@ -198,6 +206,9 @@ func (a *Accessor) Shape() Shape { return a.shape }
 // several attributes or rendered from numbers). Callers that pass a nil
 // Scratch must not use such accessors.
 func (a *Accessor) Composes() bool {
+	if a.j != nil {
+		return true
+	}
 	switch a.f.Extract {
 	case Prefixed:
 		return !a.hasArg
@@ -209,6 +220,9 @@ func (a *Accessor) Composes() bool {
 
 // Str reads a text value. sc receives composed values (see Composes).
 func (a *Accessor) Str(ev Event, sc *Scratch) (string, bool) {
+	if a.j != nil {
+		return a.j.str(a, ev, sc)
+	}
 	f := a.f
 	switch f.Extract {
 	case Direct:
@@ -429,6 +443,9 @@ func (a *Accessor) Bytes(ev Event) ([]byte, bool) {
 
 // Len is the number of values of an AnyOf or ListOf field.
 func (a *Accessor) Len(ev Event) (int, bool) {
+	if a.j != nil {
+		return a.j.length(ev)
+	}
 	f := a.f
 	switch {
 	case f.Extract == Either:
@@ -443,6 +460,9 @@ func (a *Accessor) Len(ev Event) (int, bool) {
 
 // StrAt reads text value i of an AnyOf or ListOf field.
 func (a *Accessor) StrAt(ev Event, i int) (string, bool) {
+	if a.j != nil {
+		return a.j.at(ev, i, nil)
+	}
 	f := a.f
 	switch {
 	case f.Extract == Either:

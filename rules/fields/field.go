@@ -132,7 +132,10 @@ type Field struct {
 	ArgRequired bool
 	Keys        []Key
 	Extract     Extract
-	Const       string
+	// Doc, when set, reads the field from the event's JSON document
+	// (k8s_audit fields, k8saudit.go) rather than through Extract.
+	Doc   *DocRead
+	Const string
 	// NoRHS fields cannot appear inside val(). FilterOnly fields cannot be
 	// printed in outputs. NoTransformer fields cannot be wrapped by a
 	// transformer.

@@ -78,6 +78,8 @@ var keyNamespaces = map[string][]string{
 	"fd":        {"file.", "vigil.fd.", "network.", "client.", "server."},
 	"container": {"container.", "k8s.container.name", "vigil.container."},
 	"k8s":       {"k8s.", "vigil.k8s."},
+	"ka":        {"vigil.ka."},
+	"jevt":      {"vigil.ka."},
 }
 
 // unreadKeys are declared for the receiver's contract but no Falco field

@@ -257,14 +257,14 @@ func TestUnknownSource(t *testing.T) {
 	r := load(`
 - rule: audit
   desc: d
-  condition: ka.verb=create
+  condition: ct.name=CreateUser
   output: o
   priority: info
-  source: k8s_audit
+  source: aws_cloudtrail
 `)
-	wantOnly(t, r, "1.yaml:7:11: warning: rule 'audit': source 'k8s_audit' is not loaded (only syscall): the rule is skipped")
+	wantOnly(t, r, "1.yaml:7:11: warning: rule 'audit': source 'aws_cloudtrail' is not loaded (only syscall, k8s_audit): the rule is skipped")
 	rl := r.Rule("audit")
-	if !rl.Skipped || rl.Source != "k8s_audit" || rl.Condition != "ka.verb=create" {
+	if !rl.Skipped || rl.Source != "aws_cloudtrail" || rl.Condition != "ct.name=CreateUser" {
 		t.Errorf("rule %+v", rl)
 	}
 	if c := r.Counts(); c != (Counts{Skipped: 1}) {

@@ -43,17 +43,17 @@ func TestPluginVersions(t *testing.T) {
 	noWarnings(t, r)
 	r = load(`
 - required_plugin_versions:
-    - name: k8saudit
+    - name: cloudtrail
       version: 0.7.0
       alternatives:
-        - name: k8saudit-eks
+        - name: cloudtrail-x
           version: 0.4.0
     - name: json
       version: 0.7
     - name: container
 `)
 	wantOnly(t, r,
-		"1.yaml:3:7: required_plugin_versions: the rules require plugin 'k8saudit' 0.7.0 or 'k8saudit-eks' 0.4.0, which Vigil does not provide (built in: container)",
+		"1.yaml:3:7: required_plugin_versions: the rules require plugin 'cloudtrail' 0.7.0 or 'cloudtrail-x' 0.4.0, which Vigil does not provide (built in: container, k8saudit, json)",
 		"1.yaml:8:7: required_plugin_versions: invalid version '0.7' required for plugin 'json': expected x.y.z",
 		"1.yaml:10:7: required_plugin_versions: missing required key 'version'")
 	wantOnly(t, load("- required_plugin_versions: container\n"),

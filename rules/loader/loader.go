@@ -21,7 +21,7 @@ type Source struct {
 
 // LoadedSources are the event sources whose rules Vigil evaluates; rules for
 // any other source are kept but skipped with a warning.
-var LoadedSources = []string{"syscall"}
+var LoadedSources = []string{"syscall", "k8s_audit"}
 
 // Load reads the sources in order and compiles their lists, macros and rules.
 func Load(srcs ...Source) *Result {

@@ -16,8 +16,9 @@ import (
 const EngineVersion = "0.63.0"
 
 // BuiltinPlugins are the Falco plugins whose fields Vigil provides itself;
-// any version requirement on them is satisfied.
-var BuiltinPlugins = []string{"container"}
+// any version requirement on them is satisfied. k8saudit's ka.* and json's
+// jevt.* are the fields of the k8s_audit source.
+var BuiltinPlugins = []string{"container", "k8saudit", "json"}
 
 type semver struct{ major, minor, patch uint64 }
 

@@ -394,11 +394,11 @@ func appendValue(dst []byte, v *native.Value, field string, ev fields.Event, sc 
 func appendTime(dst []byte, field string, ns int64) ([]byte, bool) {
 	t := time.Unix(0, ns)
 	switch field {
-	case "evt.time":
+	case "evt.time", "jevt.time":
 		return t.Local().AppendFormat(dst, "15:04:05.000000000"), true
 	case "evt.time.s":
 		return t.Local().AppendFormat(dst, "15:04:05"), true
-	case "evt.time.iso8601":
+	case "evt.time.iso8601", "jevt.time.iso8601":
 		return t.UTC().AppendFormat(dst, "2006-01-02T15:04:05.000000000-0700"), true
 	case "evt.datetime":
 		return t.Local().AppendFormat(dst, "2006-01-02 15:04:05.000000000"), true
