@@ -1,7 +1,7 @@
 package eventattr
 
-// Attributes of k8s_audit records: one record per Kubernetes audit event
-// (audit.k8s.io/v1 Event). The scalars that nearly every k8s_audit rule
+// On the record: the attributes of k8s_audit records, one record per
+// Kubernetes audit event (audit.k8s.io/v1 Event). The scalars that nearly every k8s_audit rule
 // reads are written as typed attributes, decoded once by the receiver, so
 // that the common checks (stage, verb, resource, user) never touch JSON. The
 // event itself is kept as JSON text under K8sAuditEvent: everything else a
