@@ -42,6 +42,9 @@ type Config struct {
 	// PasswdFile and GroupFile name users and groups.
 	PasswdFile string `mapstructure:"passwd_file"`
 	GroupFile  string `mapstructure:"group_file"`
+	// DropAlerts raises an alert record when the kernel drops events
+	// (dropalert.go).
+	DropAlerts DropAlertsConfig `mapstructure:"drop_alerts"`
 }
 
 // SyscallSelection is "auto" or an explicit list.
@@ -116,6 +119,9 @@ func (c *Config) Validate() error {
 	if c.PollInterval <= 0 || c.PollInterval > time.Second {
 		errs = append(errs, fmt.Errorf("poll_interval: %v must be positive and at most 1s", c.PollInterval))
 	}
+	if err := c.DropAlerts.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("drop_alerts: %w", err))
+	}
 	if c.ProcRoot == "" {
 		errs = append(errs, errors.New("proc_root: must not be empty"))
 	}
@@ -135,5 +141,6 @@ func createDefaultConfig() *Config {
 		ProcRoot:       "/proc",
 		PasswdFile:     "/etc/passwd",
 		GroupFile:      "/etc/group",
+		DropAlerts:     defaultDropAlerts(),
 	}
 }

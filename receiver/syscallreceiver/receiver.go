@@ -61,6 +61,8 @@ type syscallReceiver struct {
 	done    chan struct{}
 	unsub   func()
 	updates chan []bool
+	// dropAlerts turns kernel drops into alert records (dropalert.go)
+	dropAlerts *dropAlerter
 }
 
 func newReceiver(set receiver.Settings, cfg *Config, next consumer.Logs) (*syscallReceiver, error) {
@@ -161,8 +163,15 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 	if err != nil {
 		return fmt.Errorf("syscall receiver: telemetry: %w", err)
 	}
+	// the probe's filter compares host tgids: in a pid namespace (a pod
+	// without hostPID) getpid() is another number
+	self, err := probe.HostTGID()
+	if err != nil {
+		log.Warn("could not learn the collector's host tgid from the kernel; using getpid(), which is wrong inside a pid namespace", zap.Error(err))
+		self = uint32(os.Getpid())
+	}
 	p, err := probe.Load(probe.Options{
-		SelfTGID:    uint32(os.Getpid()),
+		SelfTGID:    self,
 		CPUsPerRing: r.cfg.CPUsPerRing,
 		RingBytes:   r.cfg.RingBufferSize,
 		CaptureEnv:  r.cfg.CaptureEnv,
@@ -182,8 +191,13 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 	}
 	log.Info("probe loaded", zap.Bool("direct_kernel_loads", p.DirectReads))
 	for _, s := range syscalls.All() {
-		if err := p.SetSpec(s.NR, probe.Spec{Kind: s.Kinds, FDSrc: s.FDSrc, NArgs: s.NArgs}); err != nil {
+		if err := p.SetSpec(s.NR, probe.Spec{Kind: s.Kinds, FDSrc: s.FDSrc, NArgs: s.NArgs, Proc: syscalls.RefreshesProc(s.Name)}); err != nil {
 			return fail(fmt.Errorf("installing the spec of %s: %w", s.Name, err))
+		}
+	}
+	for _, e := range syscalls.IA32Table() {
+		if err := p.SetIA32(e.NR, e.Native.NR, e.Translate); err != nil {
+			return fail(fmt.Errorf("installing ia32 %s: %w", e.Name, err))
 		}
 	}
 
@@ -233,6 +247,7 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 	}
 	runCtx, cancel := context.WithCancel(context.Background())
 	r.tb, r.probe, r.cancel, r.done = tb, p, cancel, make(chan struct{})
+	r.dropAlerts = newDropAlerter(r.cfg.DropAlerts, host)
 	r.started = true
 	go r.run(runCtx, b)
 	return nil
@@ -319,7 +334,10 @@ func (r *syscallReceiver) run(ctx context.Context, b *logbuild.Builder) {
 		}
 		if now.Sub(lastStats) >= time.Second {
 			lastStats = now
-			r.stats(b, &st)
+			if alert, ok := r.stats(b, &st, now); ok {
+				flush()
+				out <- alert
+			}
 			b.BootToWallNs = bootToWall()
 		}
 		select {
@@ -383,7 +401,7 @@ func (r *syscallReceiver) run(ctx context.Context, b *logbuild.Builder) {
 		}
 	}
 	flush()
-	r.stats(b, &st)
+	r.stats(b, &st, time.Now())
 	close(out)
 	<-sent
 }
@@ -411,10 +429,16 @@ type statsState struct {
 	drops                      []uint64
 	dropBuf                    []uint64
 	cpuAttrs                   []metric.AddOption
+	// read and dropped at the previous drop-alert check
+	alertRead, alertDrops uint64
+	compat, compatBuf     []uint64
+	truncExe, truncCwd    uint64
+	truncArgs             uint64
 }
 
-// stats publishes counters as deltas since the last call.
-func (r *syscallReceiver) stats(b *logbuild.Builder, st *statsState) {
+// stats publishes counters as deltas since the last call, and returns a
+// drop alert when the kernel's drops since the last call call for one.
+func (r *syscallReceiver) stats(b *logbuild.Builder, st *statsState, now time.Time) (plog.Logs, bool) {
 	ctx := context.Background()
 	tb := r.tb
 	tb.ReceiverSyscallEventsRead.Add(ctx, int64(b.Read-st.read))
@@ -422,13 +446,15 @@ func (r *syscallReceiver) stats(b *logbuild.Builder, st *statsState) {
 	tb.ReceiverSyscallProcessTableEvictions.Add(ctx, int64(b.Table.Evictions-st.evictions))
 	tb.ReceiverSyscallProcessTableSize.Record(ctx, int64(b.Table.Len()))
 	st.read, st.malformed, st.evictions = b.Read, b.Malformed, b.Table.Evictions
+	r.truncationStats(b, st)
+	r.compatStats(st)
 	if b.Users.Refresh() {
 		b.Table.Invalidate()
 	}
 	var err error
 	st.dropBuf, err = r.probe.Drops(st.dropBuf)
 	if err != nil {
-		return
+		return plog.Logs{}, false
 	}
 	if st.drops == nil {
 		st.drops = make([]uint64, len(st.dropBuf))
@@ -436,12 +462,17 @@ func (r *syscallReceiver) stats(b *logbuild.Builder, st *statsState) {
 			st.cpuAttrs = append(st.cpuAttrs, metric.WithAttributes(attribute.String("cpu", strconv.Itoa(i))))
 		}
 	}
+	var total uint64
 	for i, d := range st.dropBuf {
+		total += d
 		if i < len(st.drops) && d != st.drops[i] {
 			tb.ReceiverSyscallKernelDrops.Add(ctx, int64(d-st.drops[i]), st.cpuAttrs[i])
 			st.drops[i] = d
 		}
 	}
+	read, dropped := b.Read-st.alertRead, total-st.alertDrops
+	st.alertRead, st.alertDrops = b.Read, total
+	return r.dropAlerts.check(now, read, dropped)
 }
 
 func (r *syscallReceiver) Shutdown(ctx context.Context) error {

@@ -39,6 +39,17 @@ const (
 	SecClosed = 17
 )
 
+// SecTrunc is set in a section's arg on the wire when the probe cut its
+// payload at one of its limits; Decode moves it to Section.Truncated.
+const SecTrunc = 0x80
+
+// Header flags (VG_HDR_*).
+const (
+	// HdrCompat marks an ia32 syscall the probe read as its native twin:
+	// its arguments are 32-bit values, zero-extended.
+	HdrCompat = 1
+)
+
 // Cgroup hierarchies (VG_CG_*), the arg of a SecCgroup section.
 const (
 	CgroupDefault = 0
@@ -72,6 +83,7 @@ type Header struct {
 	// as the receiver's syscall table uses); the rest are zero.
 	Args  [maxArgs]uint64
 	NArgs uint8
+	Flags uint8 // Hdr*
 	TGID  uint32
 	TID   uint32
 	Kind  uint16
@@ -83,7 +95,9 @@ type Header struct {
 type Section struct {
 	Type uint8
 	Arg  uint8
-	Data []byte
+	// Truncated: the probe cut Data at one of its limits.
+	Truncated bool
+	Data      []byte
 }
 
 // Record is a decoded record; reuse one per reader.
@@ -111,6 +125,7 @@ func Decode(raw []byte, r *Record) error {
 	h.CPU = le.Uint16(raw[26:])
 	h.Len = uint32(le.Uint16(raw[28:]))
 	h.NArgs = raw[30]
+	h.Flags = raw[31]
 	if h.NArgs > maxArgs {
 		return fmt.Errorf("%w: %d arguments, at most %d", ErrShort, h.NArgs, maxArgs)
 	}
@@ -135,7 +150,7 @@ func Decode(raw []byte, r *Record) error {
 			return fmt.Errorf("%w: section type %d of %d bytes overruns the record", ErrShort, b[2], n)
 		}
 		if len(r.Sections) < MaxSections {
-			r.Sections = append(r.Sections, Section{Type: b[2], Arg: b[3], Data: b[secSize : secSize+n]})
+			r.Sections = append(r.Sections, Section{Type: b[2], Arg: b[3] &^ SecTrunc, Truncated: b[3]&SecTrunc != 0, Data: b[secSize : secSize+n]})
 		}
 		b = b[secSize+n:]
 	}

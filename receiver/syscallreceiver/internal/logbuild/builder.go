@@ -42,6 +42,8 @@ type Builder struct {
 
 	// Counters, read by the receiver's telemetry.
 	Read, Emitted, Malformed uint64
+	// Values the probe cut at its limits (truncate.go).
+	TruncatedExe, TruncatedCwd, TruncatedArgs uint64
 
 	evtNum int64
 	rec    event.Record
@@ -121,6 +123,7 @@ func (b *Builder) Handle(raw []byte, observed pcommon.Timestamp) error {
 		b.Malformed++
 		return err
 	}
+	b.countTruncated(r)
 	if s, ok := r.Find(event.SecClosed, -1); ok && len(s.Data) >= 8 {
 		// closes the probe deferred to this record (the process's first
 		// since): they happened before it
@@ -252,13 +255,13 @@ func (b *Builder) onExec(r *event.Record) {
 	for _, s := range r.Sections {
 		switch s.Type {
 		case event.SecArgv:
-			p.Args = splitNUL(s.Data, nil)
+			p.Args = sectionArgs(s, nil)
 		case event.SecEnv:
 			p.Env = splitNUL(s.Data, nil)
 		case event.SecExe:
-			p.ExePath = string(event.AppendPath(nil, s.Data))
+			p.ExePath = string(appendSectionPath(nil, s))
 		case event.SecCwd:
-			p.Cwd = string(event.AppendPath(nil, s.Data))
+			p.Cwd = string(appendSectionPath(nil, s))
 		case event.SecFilename:
 			p.ExecFilename = string(s.Data)
 		}
@@ -390,6 +393,10 @@ func (b *Builder) kernelFD(sc *syscalls.Syscall, r *event.Record) (*event.FD, st
 func (b *Builder) track(sc *syscalls.Syscall, p *proctable.Process, r *event.Record) {
 	ret := r.Ret
 	if ret < 0 {
+		return
+	}
+	if ret == 0 && syscalls.RefreshesProc(sc.Name) && b.refreshCreds(p, r) {
+		// the kernel's identity after the call replaces the guesses below
 		return
 	}
 	switch sc.Name {

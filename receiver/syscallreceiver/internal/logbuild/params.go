@@ -71,6 +71,10 @@ func (b *Builder) render(pr *syscalls.Param, sc *syscalls.Syscall, p *proctable.
 	case syscalls.RMode:
 		return b.numText.text(pr, v&0o7777, func() string { return string(syscalls.Mode.AppendFlags(b.buf[:0], v&0o7777)) }), int64(v), true
 	case syscalls.RDec:
+		if r.Flags&event.HdrCompat != 0 {
+			// an ia32 int arrives zero-extended
+			v = uint64(int64(int32(v)))
+		}
 		return b.decimal(pr, int64(v)), int64(v), true
 	case syscalls.RUDec:
 		return b.numText.text(pr, v, func() string { return strconv.FormatUint(v, 10) }), int64(v), true
@@ -180,7 +184,7 @@ func (b *Builder) execArgs(p *proctable.Process, r *event.Record) []string {
 		return p.Args
 	}
 	if s, ok := r.Find(event.SecArgv, -1); ok {
-		b.args = splitNUL(s.Data, b.args[:0])
+		b.args = sectionArgs(s, b.args[:0])
 		return b.args
 	}
 	return nil

@@ -31,6 +31,9 @@ type Spec struct {
 	// NArgs raw arguments are sent with each record (the receiver's table
 	// says how many it reads).
 	NArgs uint8
+	// Proc appends the caller's identity and credentials (a proc section)
+	// to a successful call: for the calls that change them.
+	Proc bool
 }
 
 // Mode is how a syscall is captured (bpf/event.h VG_ON_*).
@@ -47,7 +50,9 @@ const (
 
 // Options are fixed when the probe is loaded.
 type Options struct {
-	// SelfTGID is dropped in the kernel (the collector's own syscalls).
+	// SelfTGID is dropped in the kernel (the collector's own syscalls): a
+	// tgid as the kernel numbers it, in the initial pid namespace (see
+	// HostTGID).
 	SelfTGID uint32
 	// CPUsPerRing CPUs share one ring buffer.
 	CPUsPerRing int
@@ -76,6 +81,9 @@ type Probe struct {
 
 	mu    sync.Mutex
 	specs [MaxSyscalls]vigilSpec
+	// ia32 holds, by ia32 number, how compat calls are handled (see
+	// SetIA32); their kernel entries follow the native target's mode.
+	ia32 [MaxSyscalls]ia32Entry
 }
 
 // Load checks the kernel's features, loads the probe, creates the ring
@@ -173,7 +181,7 @@ func (p *Probe) SetSpec(nr int, s Spec) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	v := &p.specs[nr]
-	v.Kind, v.FdSrc, v.Nargs = s.Kind, s.FDSrc, s.NArgs
+	v.Kind, v.FdSrc, v.Nargs, v.Proc = s.Kind, s.FDSrc, s.NArgs, b2u8(s.Proc)
 	return p.objs.SyscallSpec.Put(uint32(nr), *v)
 }
 
@@ -186,7 +194,10 @@ func (p *Probe) SetMode(nr int, m Mode) error {
 	defer p.mu.Unlock()
 	v := &p.specs[nr]
 	v.On = uint8(m)
-	return p.objs.SyscallSpec.Put(uint32(nr), *v)
+	if err := p.objs.SyscallSpec.Put(uint32(nr), *v); err != nil {
+		return err
+	}
+	return p.syncIA32(nr)
 }
 
 // Drops returns the failed ring-buffer writes of each CPU.
@@ -219,6 +230,13 @@ func (p *Probe) Close() error {
 	errs = append(errs, p.objs.Close())
 	p.objs = vigilObjects{}
 	return errors.Join(errs...)
+}
+
+func b2u8(b bool) uint8 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func b2u(b bool) uint32 {

@@ -21,6 +21,7 @@ type Spec struct {
 	Kind  [6]uint8
 	FDSrc uint8
 	NArgs uint8
+	Proc  bool
 }
 
 type Mode uint8
@@ -54,4 +55,9 @@ func (p *Probe) SetSpec(int, Spec) error              { return errors.ErrUnsuppo
 func (p *Probe) SetMode(int, Mode) error              { return errors.ErrUnsupported }
 func (p *Probe) Drops(out []uint64) ([]uint64, error) { return out, errors.ErrUnsupported }
 func (p *Probe) NumCPU() int                          { return 0 }
-func (p *Probe) Close() error                         { return nil }
+func (p *Probe) SetIA32(int, int, bool) error         { return errors.ErrUnsupported }
+func (p *Probe) CompatDrops([]uint64) error           { return errors.ErrUnsupported }
+
+// HostTGID needs the probe.
+func HostTGID() (uint32, error) { return 0, errors.ErrUnsupported }
+func (p *Probe) Close() error   { return nil }

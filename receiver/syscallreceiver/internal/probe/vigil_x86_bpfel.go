@@ -19,12 +19,16 @@ type vigilScratchBuf struct {
 }
 
 type vigilSpec struct {
-	_     structs.HostLayout
-	Kind  [6]uint8
-	FdSrc uint8
-	Nargs uint8
-	On    uint8
-	Pad   [3]uint8
+	_      structs.HostLayout
+	Kind   [6]uint8
+	FdSrc  uint8
+	Nargs  uint8
+	On     uint8
+	Proc   uint8
+	Ia32   uint8
+	Pad    uint8
+	Ia32Nr uint16
+	Pad2   uint16
 }
 
 // Names of all BPF objects in the ELF.
@@ -32,6 +36,7 @@ type vigilSpec struct {
 // Used for safe lookups in a Collection or CollectionSpec.
 const (
 	vigilMapClosedFds         = "closed_fds"
+	vigilMapCompatDrops       = "compat_drops"
 	vigilMapDrops             = "drops"
 	vigilMapRings             = "rings"
 	vigilMapScratch           = "scratch"
@@ -41,6 +46,7 @@ const (
 	vigilProgSchedProcessExit = "sched_process_exit"
 	vigilProgSchedProcessFork = "sched_process_fork"
 	vigilProgSysExit          = "sys_exit"
+	vigilProgWhoami           = "whoami"
 	vigilVarCaptureEnv        = "capture_env"
 	vigilVarCpusPerRing       = "cpus_per_ring"
 	vigilVarDirectReads       = "direct_reads"
@@ -94,6 +100,7 @@ type vigilProgramSpecs struct {
 	SchedProcessExit *ebpf.ProgramSpec `ebpf:"sched_process_exit"`
 	SchedProcessFork *ebpf.ProgramSpec `ebpf:"sched_process_fork"`
 	SysExit          *ebpf.ProgramSpec `ebpf:"sys_exit"`
+	Whoami           *ebpf.ProgramSpec `ebpf:"whoami"`
 }
 
 // vigilMapSpecs contains maps before they are loaded into the kernel.
@@ -101,6 +108,7 @@ type vigilProgramSpecs struct {
 // It can be passed ebpf.CollectionSpec.Assign.
 type vigilMapSpecs struct {
 	ClosedFds   *ebpf.MapSpec `ebpf:"closed_fds"`
+	CompatDrops *ebpf.MapSpec `ebpf:"compat_drops"`
 	Drops       *ebpf.MapSpec `ebpf:"drops"`
 	Rings       *ebpf.MapSpec `ebpf:"rings"`
 	Scratch     *ebpf.MapSpec `ebpf:"scratch"`
@@ -138,6 +146,7 @@ func (o *vigilObjects) Close() error {
 // It can be passed to loadVigilObjects or ebpf.CollectionSpec.LoadAndAssign.
 type vigilMaps struct {
 	ClosedFds   *ebpf.Map `ebpf:"closed_fds"`
+	CompatDrops *ebpf.Map `ebpf:"compat_drops"`
 	Drops       *ebpf.Map `ebpf:"drops"`
 	Rings       *ebpf.Map `ebpf:"rings"`
 	Scratch     *ebpf.Map `ebpf:"scratch"`
@@ -147,6 +156,7 @@ type vigilMaps struct {
 func (m *vigilMaps) Close() error {
 	return _VigilClose(
 		m.ClosedFds,
+		m.CompatDrops,
 		m.Drops,
 		m.Rings,
 		m.Scratch,
@@ -173,6 +183,7 @@ type vigilPrograms struct {
 	SchedProcessExit *ebpf.Program `ebpf:"sched_process_exit"`
 	SchedProcessFork *ebpf.Program `ebpf:"sched_process_fork"`
 	SysExit          *ebpf.Program `ebpf:"sys_exit"`
+	Whoami           *ebpf.Program `ebpf:"whoami"`
 }
 
 func (p *vigilPrograms) Close() error {
@@ -182,6 +193,7 @@ func (p *vigilPrograms) Close() error {
 		p.SchedProcessExit,
 		p.SchedProcessFork,
 		p.SysExit,
+		p.Whoami,
 	)
 }
 

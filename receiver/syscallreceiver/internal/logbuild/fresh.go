@@ -1,0 +1,29 @@
+package logbuild
+
+import (
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/event"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/proctable"
+)
+
+// refreshCreds applies the caller's identity that the probe sends after a
+// call that changes it (capset, the setuid family, setns, unshare; see
+// syscalls.RefreshesProc): the kernel's values, not the arguments'.
+func (b *Builder) refreshCreds(p *proctable.Process, r *event.Record) bool {
+	s, ok := r.Find(event.SecProc, -1)
+	if !ok || !event.ParseProc(s.Data, &b.proc) {
+		return false
+	}
+	k := &b.proc
+	p.UID, p.GID = k.EUID, k.EGID
+	if k.LoginUID == 0xffffffff {
+		p.LoginUID = -1
+	} else {
+		p.LoginUID = int64(k.LoginUID)
+	}
+	p.VPID = int64(k.VPID)
+	p.CapEff = proctable.CapNames(k.CapEff)
+	p.CapPrm = proctable.CapNames(k.CapPrm)
+	p.CapInh = proctable.CapNames(k.CapInh)
+	b.Table.Changed(p)
+	return true
+}

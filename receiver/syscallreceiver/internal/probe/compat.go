@@ -1,0 +1,82 @@
+//go:build amd64
+
+package probe
+
+import "fmt"
+
+// Compat (ia32) calls: a 32-bit task, or a 64-bit one using int 0x80,
+// numbers its syscalls from the i386 table and passes arguments in other
+// registers. The probe detects them in the kernel (TS_COMPAT) and, per ia32
+// number, either reads them as their native twin or counts them without
+// reading (bpf/event.h VG_IA32_*).
+
+const (
+	ia32Off       = 0
+	ia32Translate = 1
+	ia32Drop      = 2
+)
+
+type ia32Entry struct {
+	set       bool
+	native    uint16
+	translate bool
+}
+
+// SetIA32 says what the probe does with ia32 syscall nr: read it as native
+// syscall native when translate is set, else count it (CompatDrops). Either
+// happens only while native is captured.
+func (p *Probe) SetIA32(nr, native int, translate bool) error {
+	if nr < 0 || nr >= MaxSyscalls || native < 0 || native >= MaxSyscalls {
+		return fmt.Errorf("ia32 syscall %d -> %d out of range", nr, native)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.ia32[nr] = ia32Entry{set: true, native: uint16(native), translate: translate}
+	return p.putIA32(nr)
+}
+
+// syncIA32 updates the ia32 entries whose native twin is nr; p.mu held.
+func (p *Probe) syncIA32(nr int) error {
+	for i := range p.ia32 {
+		if e := p.ia32[i]; e.set && int(e.native) == nr {
+			if err := p.putIA32(i); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// putIA32 writes ia32 entry nr into the kernel's spec array; p.mu held.
+func (p *Probe) putIA32(nr int) error {
+	e := p.ia32[nr]
+	v := &p.specs[nr]
+	v.Ia32, v.Ia32Nr = ia32Off, e.native
+	if e.set && p.specs[e.native].On != uint8(Off) {
+		v.Ia32 = ia32Drop
+		if e.translate {
+			v.Ia32 = ia32Translate
+		}
+	}
+	return p.objs.SyscallSpec.Put(uint32(nr), *v)
+}
+
+// CompatDrops adds to out (indexed by ia32 number, MaxSyscalls long) the
+// compat calls counted and not read since the probe was loaded.
+func (p *Probe) CompatDrops(out []uint64) error {
+	var per []uint64
+	for nr := range p.ia32 {
+		if !p.ia32[nr].set || p.ia32[nr].translate {
+			continue
+		}
+		if err := p.objs.CompatDrops.Lookup(uint32(nr), &per); err != nil {
+			return err
+		}
+		var sum uint64
+		for _, c := range per {
+			sum += c
+		}
+		out[nr] = sum
+	}
+	return nil
+}
