@@ -1,0 +1,207 @@
+package syscallreceiver
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+	"golang.org/x/sys/unix"
+
+	"github.com/vigil-sec/vigil/alert"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/logbuild"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/metadatatest"
+)
+
+// A ring that overflows under a storm raises the drop alert: an alert
+// record (source internal) with the counts and the stale-state warning.
+func TestDropAlertOnRingOverflow(t *testing.T) {
+	requireRoot(t)
+	cfg := testConfig()
+	cfg.RingBufferSize = 4096
+	cfg.PollInterval = 300 * time.Millisecond // the reader sleeps while the storm fills the ring
+	cfg.DropAlerts.Priority = "warning"
+	sink := startReceiver(t, cfg)
+	time.Sleep(400 * time.Millisecond)
+	storm := exec.Command("sh", "-c", `f=$(mktemp); i=0; while [ $i -lt 20000 ]; do : > "$f"; i=$((i+1)); done; rm -f "$f"`)
+	if out, err := storm.CombinedOutput(); err != nil {
+		t.Fatalf("storm: %v: %s", err, out)
+	}
+	rec, ok := waitFor(t, sink, 5*time.Second, func(r record) bool {
+		return r.lr.EventName() == alert.EventName && str(r.attr, alert.RuleName) == DropAlertRule
+	})
+	if !ok {
+		t.Fatal("no drop alert after overflowing a 4 KiB ring")
+	}
+	if got := rec.lr.SeverityText(); got != "Warning" {
+		t.Errorf("severity %q, want the configured Warning", got)
+	}
+	if got := str(rec.attr, alert.RuleSource); got != "internal" {
+		t.Errorf("source %q, want internal", got)
+	}
+	of, _ := rec.attr.Get(alert.OutputFields)
+	drops, _ := of.Map().Get("n_drops")
+	if drops.Int() <= 0 {
+		t.Errorf("n_drops = %v", drops.AsRaw())
+	}
+	if stale, ok := of.Map().Get("process_table_stale"); !ok || !stale.Bool() {
+		t.Error("the alert does not say the process table may be stale")
+	}
+	if !strings.Contains(rec.lr.Body().Str(), "system calls dropped in last second") {
+		t.Errorf("body %q", rec.lr.Body().Str())
+	}
+}
+
+// With the threshold at 1 and nothing dropping, no alert comes; a drop
+// fraction at or under the threshold stays quiet.
+func TestDropAlerterThresholdAndRate(t *testing.T) {
+	d := newDropAlerter(DropAlertsConfig{Enabled: true, Threshold: 0.1, Rate: 1.0 / 30, MaxBurst: 1, Priority: "debug"}, "h")
+	now := time.Unix(1000, 0)
+	if _, ok := d.check(now, 1000, 100); ok {
+		t.Error("alert at exactly the threshold")
+	}
+	if _, ok := d.check(now.Add(time.Second), 1000, 101); !ok {
+		t.Error("no alert above the threshold")
+	}
+	if _, ok := d.check(now.Add(2*time.Second), 1000, 500); ok {
+		t.Error("a second alert within 30 s")
+	}
+	if _, ok := d.check(now.Add(33*time.Second), 0, 5); !ok {
+		t.Error("no alert once the bucket refilled (drops with nothing read)")
+	}
+}
+
+// A working directory deeper than the probe walks is marked, so that a
+// prefix test cannot take its leaf end for a whole path.
+func TestDeepCwdIsMarkedTruncated(t *testing.T) {
+	requireRoot(t)
+	tt := componenttest.NewTelemetry()
+	defer tt.Shutdown(context.Background())
+	cfg := testConfig()
+	sink := new(consumertest.LogsSink)
+	r, err := NewFactory().CreateLogs(context.Background(), metadatatest.NewSettings(tt), cfg, sink)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Start(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	defer r.Shutdown(context.Background())
+	deep := filepath.Join(t.TempDir(), "shm")
+	for i := 0; i < 60; i++ {
+		deep = filepath.Join(deep, fmt.Sprintf("d%02d", i))
+	}
+	if err := os.MkdirAll(deep, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("/bin/true")
+	cmd.Dir = deep
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	pid := int64(cmd.Process.Pid)
+	rec, ok := waitFor(t, sink, 5*time.Second, func(r record) bool {
+		p, _ := intv(r.res, "process.pid")
+		return p == pid && str(r.attr, "vigil.evt.type") == "execve"
+	})
+	if !ok {
+		t.Fatalf("no execve of pid %d", pid)
+	}
+	cwd := str(rec.res, "process.working_directory")
+	if !strings.HasPrefix(cwd, logbuild.TruncatedPathPrefix+"/") || strings.HasPrefix(cwd, "/") {
+		t.Errorf("cwd %q of a %d-component directory is not marked truncated", cwd, strings.Count(deep, "/"))
+	}
+	if !strings.HasSuffix(strings.TrimSuffix(cwd, "/"), "/d58/d59") {
+		t.Errorf("cwd %q lost its leaf end", cwd)
+	}
+	if err := r.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := sum(t, tt, "otelcol_receiver_syscall_truncated"); n == 0 {
+		t.Error("the truncation was not counted")
+	}
+}
+
+// A failed exec with more than 32 arguments says its list was cut.
+func TestFailedExecArgsBeyond32AreMarked(t *testing.T) {
+	requireRoot(t)
+	sink := startReceiver(t, testConfig())
+	args := []string{"/nonexistent/vigil-args"}
+	for i := 1; i <= 40; i++ {
+		args = append(args, "a"+strconv.Itoa(i))
+	}
+	// sh execs the missing program itself (no fork): the failed execve is
+	// the shell's
+	cmd := exec.Command("sh", append([]string{"-c", `exec "$@"`, "sh"}, args...)...)
+	_ = cmd.Run()
+	pid := int64(cmd.Process.Pid)
+	rec, ok := waitFor(t, sink, 5*time.Second, func(r record) bool {
+		p, _ := intv(r.res, "process.pid")
+		res, _ := intv(r.attr, "vigil.evt.rawres")
+		return p == pid && str(r.attr, "vigil.evt.type") == "execve" && res < 0
+	})
+	if !ok {
+		t.Fatalf("no failed execve of pid %d", pid)
+	}
+	got := str(rec.attr, "vigil.evt.arg.args")
+	if !strings.HasSuffix(got, " a31 "+logbuild.TruncatedArg) {
+		t.Errorf("evt.arg.args = %q, want a1..a31 and the cut marker", got)
+	}
+}
+
+const capsetEnv = "VIGIL_CAPSET_HELPER"
+
+// A capset changes thread.cap_* of the caller's next events: the helper
+// drops CAP_NET_RAW from its effective set, then opens a marker file.
+func TestCapsetRefreshesCapabilities(t *testing.T) {
+	requireRoot(t)
+	sink := startReceiver(t, testConfig())
+	marker := filepath.Join(t.TempDir(), "after-capset")
+	cmd := exec.Command(os.Args[0], "-test.run", "^TestCapsetHelper$")
+	cmd.Env = append(os.Environ(), capsetEnv+"="+marker)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("helper: %v: %s", err, out)
+	}
+	pid := int64(cmd.Process.Pid)
+	rec, ok := waitFor(t, sink, 5*time.Second, func(r record) bool {
+		p, _ := intv(r.res, "process.pid")
+		return p == pid && str(r.attr, "file.path") == marker
+	})
+	if !ok {
+		t.Fatalf("no open of %s by pid %d", marker, pid)
+	}
+	eff := str(rec.res, "vigil.thread.cap_effective")
+	if strings.Contains(eff, "CAP_NET_RAW") || !strings.Contains(eff, "CAP_SYS_ADMIN") {
+		t.Errorf("thread.cap_effective after dropping CAP_NET_RAW = %q", eff)
+	}
+	if prm := str(rec.res, "vigil.thread.cap_permitted"); !strings.Contains(prm, "CAP_NET_RAW") {
+		t.Errorf("thread.cap_permitted = %q, still holds CAP_NET_RAW", prm)
+	}
+}
+
+// TestCapsetHelper is the child of TestCapsetRefreshesCapabilities.
+func TestCapsetHelper(t *testing.T) {
+	marker := os.Getenv(capsetEnv)
+	if marker == "" {
+		t.Skip("runs only as the child of TestCapsetRefreshesCapabilities")
+	}
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	var data [2]unix.CapUserData
+	if err := unix.Capget(&hdr, &data[0]); err != nil {
+		t.Fatal(err)
+	}
+	data[unix.CAP_NET_RAW/32].Effective &^= 1 << (unix.CAP_NET_RAW % 32)
+	if err := unix.Capset(&hdr, &data[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(marker, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
