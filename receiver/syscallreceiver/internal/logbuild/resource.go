@@ -64,10 +64,10 @@ func (b *Builder) putContext(a pcommon.Map, p *proctable.Process) {
 	a.PutInt(fields.KeyProcPPID.Name, p.PPID)
 	a.PutStr(fields.KeyProcName.Name, p.Comm)
 	a.PutStr(fields.KeyProcExe.Name, p.Exe)
-	a.PutStr(fields.KeyProcExePath.Name, p.ExePath)
+	a.PutStr(fields.KeyProcExePath.Name, falcoExePath(p.ExePath))
 	a.PutStr(fields.KeyProcCmdline.Name, p.Cmdline)
 	putStrs(a, fields.KeyProcArgs.Name, p.Args)
-	a.PutStr(fields.KeyProcCwd.Name, p.Cwd)
+	a.PutStr(fields.KeyProcCwd.Name, falcoCwd(p.Cwd))
 	a.PutInt(fields.KeyProcTTY.Name, p.TTY)
 	a.PutBool(fields.KeyProcInteractive.Name, p.TTY != 0)
 	a.PutInt(fields.KeyProcSID.Name, p.SID)
@@ -106,7 +106,7 @@ func (b *Builder) putContext(a pcommon.Map, p *proctable.Process) {
 		names.AppendEmpty().SetStr(an.Comm)
 		pids.AppendEmpty().SetInt(an.PID)
 		exes.AppendEmpty().SetStr(an.Exe)
-		paths.AppendEmpty().SetStr(an.ExePath)
+		paths.AppendEmpty().SetStr(falcoExePath(an.ExePath))
 		cmds.AppendEmpty().SetStr(an.Cmdline)
 	}
 
