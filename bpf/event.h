@@ -50,6 +50,7 @@
 #define VG_SEC_OPENHOW 15   /* three u64: flags, mode, resolve */
 #define VG_SEC_FDPATH 16    /* arg as VG_SEC_FD; path of a file fd, same encoding as VG_SEC_EXE */
 #define VG_SEC_CLOSED 17    /* u64 bitmap: fds 0-63 the process closed since its last record */
+#define VG_SEC_EXEINFO 18   /* exec: struct vg_exeinfo, the executable's inode */
 
 /* Set in a section's arg when its payload was cut at one of the probe's
  * limits (path components or bytes, exec arguments): the receiver must not
@@ -154,5 +155,18 @@ struct vg_proc {
 	__u64 clone_flags;
 	char comm[16];
 };
+
+/* The executable's inode at exec: what proc.exe_ino.ctime/mtime,
+ * proc.is_exe_writable and execve's EXE_* flags are computed from. */
+struct vg_exeinfo {
+	__u64 ctime_ns; /* since the epoch */
+	__u64 mtime_ns;
+	__u32 mode;     /* i_mode */
+	__u32 uid;      /* i_uid */
+	__u32 gid;      /* i_gid */
+	__u32 flags;    /* VG_EXE_* */
+};
+
+#define VG_EXE_OVERLAY 1 /* lives on overlayfs (upper or lower: VG_PROC_UPPER says which) */
 
 #endif

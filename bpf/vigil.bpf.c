@@ -154,6 +154,22 @@ struct task_struct___old {
 	__u64 real_start_time;
 } __attribute__((preserve_access_index));
 
+/* inode times: i_ctime_sec/i_ctime_nsec since 6.11; __i_ctime (6.6) and
+ * __i_mtime (6.7) timespec64 before; i_ctime and i_mtime earlier. */
+struct inode___v67 {
+	struct timespec64 __i_ctime;
+	struct timespec64 __i_mtime;
+} __attribute__((preserve_access_index));
+
+struct inode___v66 {
+	struct timespec64 i_mtime;
+} __attribute__((preserve_access_index));
+
+struct inode___old {
+	struct timespec64 i_ctime;
+	struct timespec64 i_mtime;
+} __attribute__((preserve_access_index));
+
 static __always_inline struct scratch_buf *get_scratch(__u32 cpu)
 {
 	return bpf_map_lookup_elem(&scratch, &cpu);
@@ -603,6 +619,51 @@ static __always_inline __u64 user_argv_at(__u64 uptr, int j, __u32 compat)
 	return a;
 }
 
+static __always_inline __u64 ts_ns(struct timespec64 *ts)
+{
+	struct timespec64 t = {};
+	bpf_probe_read_kernel(&t, sizeof(t), ts);
+	return (__u64)t.tv_sec * 1000000000ULL + t.tv_nsec;
+}
+
+/* The executable's inode (struct vg_exeinfo). */
+GLOBAL __u32 sec_exeinfo(struct scratch_buf *sb, __u32 off, __u64 inop)
+{
+	if (!sb || !ROOM(off) || !inop)
+		return off;
+	__u8 *buf = sb->b;
+	struct inode *ino = (void *)inop;
+	off = BOUNDED(off, 0x7fff);
+	struct vg_exeinfo *e = (void *)&buf[off + SEC_SIZE];
+	__builtin_memset(e, 0, sizeof(*e));
+	e->mode = BPF_CORE_READ(ino, i_mode);
+	e->uid = BPF_CORE_READ(ino, i_uid.val);
+	e->gid = BPF_CORE_READ(ino, i_gid.val);
+	if (BPF_CORE_READ(ino, i_sb, s_magic) == OVERLAYFS_SUPER_MAGIC)
+		e->flags |= VG_EXE_OVERLAY;
+	if (bpf_core_field_exists(ino->i_ctime_sec)) {
+		/* multigrain timestamps (6.13) keep a "queried" flag in bit 31
+		 * of the ctime's nanoseconds */
+		e->ctime_ns = (__u64)BPF_CORE_READ(ino, i_ctime_sec) * 1000000000ULL +
+			      (BPF_CORE_READ(ino, i_ctime_nsec) & 0x7fffffff);
+		e->mtime_ns = (__u64)BPF_CORE_READ(ino, i_mtime_sec) * 1000000000ULL + BPF_CORE_READ(ino, i_mtime_nsec);
+	} else {
+		struct inode___v67 *n = (void *)ino;
+		struct inode___v66 *m = (void *)ino;
+		struct inode___old *o = (void *)ino;
+		if (bpf_core_field_exists(n->__i_ctime))
+			e->ctime_ns = ts_ns(__builtin_preserve_access_index(&n->__i_ctime));
+		else if (bpf_core_field_exists(o->i_ctime))
+			e->ctime_ns = ts_ns(__builtin_preserve_access_index(&o->i_ctime));
+		if (bpf_core_field_exists(n->__i_mtime))
+			e->mtime_ns = ts_ns(__builtin_preserve_access_index(&n->__i_mtime));
+		else if (bpf_core_field_exists(m->i_mtime))
+			e->mtime_ns = ts_ns(__builtin_preserve_access_index(&m->i_mtime));
+	}
+	sec_hdr(buf, off, sizeof(struct vg_exeinfo), TA(VG_SEC_EXEINFO, 0));
+	return off + SEC_SIZE + sizeof(struct vg_exeinfo);
+}
+
 /* Failed execve: the caller's argv is still in its memory. Marked
  * VG_SEC_TRUNC when arguments are left out (more than MAX_ARGV, or past
  * MAX_STR bytes); each argument is cut at MAX_NAME - 1 bytes unmarked. */
@@ -898,8 +959,10 @@ int BPF_PROG(sched_process_exec, struct task_struct *t, pid_t old_pid, struct li
 		off = sec_user_range(sb, off, TA(VG_SEC_ENV, 0), BPF_CORE_READ(mm, env_start), BPF_CORE_READ(mm, env_end));
 	off = sec_kernel_str(sb, off, TA(VG_SEC_FILENAME, 0), addr_of(BPF_CORE_READ(bprm, filename)));
 	struct file *exe = BPF_CORE_READ(mm, exe_file);
-	if (exe)
+	if (exe) {
 		off = sec_path(sb, off, TA(VG_SEC_EXE, 0), addr_of(__builtin_preserve_access_index(&exe->f_path)));
+		off = sec_exeinfo(sb, off, addr_of(BPF_CORE_READ(exe, f_inode)));
+	}
 	struct fs_struct *fs = BPF_CORE_READ(t, fs);
 	if (fs)
 		off = sec_path(sb, off, TA(VG_SEC_CWD, 0), addr_of(__builtin_preserve_access_index(&fs->pwd)));

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -203,5 +204,52 @@ func TestCapsetHelper(t *testing.T) {
 	}
 	if err := os.WriteFile(marker, nil, 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The executable's inode reaches the record: proc.exe_ino.ctime/mtime as
+// stat(2) reports them, proc.is_exe_writable and execve's flags for a user
+// who may write the file (root) and one who may not (nobody).
+func TestExecExeInode(t *testing.T) {
+	requireRoot(t)
+	sink := startReceiver(t, testConfig())
+	exe, err := filepath.EvalSymlinks("/bin/true")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st unix.Stat_t
+	if err := unix.Stat(exe, &st); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		uid      uint32
+		writable bool
+		flags    string
+	}{{0, true, "EXE_WRITABLE"}, {65534, false, "0"}} {
+		cmd := exec.Command(exe)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: c.uid, Gid: c.uid}}
+		if err := cmd.Run(); err != nil {
+			t.Fatal(err)
+		}
+		pid := int64(cmd.Process.Pid)
+		rec, ok := waitFor(t, sink, 5*time.Second, func(r record) bool {
+			p, _ := intv(r.res, "process.pid")
+			return p == pid && str(r.attr, "vigil.evt.type") == "execve"
+		})
+		if !ok {
+			t.Fatalf("no execve of pid %d", pid)
+		}
+		if got := str(rec.attr, "vigil.evt.arg.flags"); got != c.flags {
+			t.Errorf("uid %d: evt.arg.flags = %q, want %q", c.uid, got, c.flags)
+		}
+		if v, ok := rec.res.Get("vigil.proc.is_exe_writable"); !ok || v.Bool() != c.writable {
+			t.Errorf("uid %d: proc.is_exe_writable = %v (present %v), want %v", c.uid, v.AsRaw(), ok, c.writable)
+		}
+		if got, _ := intv(rec.res, "vigil.proc.exe_ino.ctime"); got != st.Ctim.Nano() {
+			t.Errorf("proc.exe_ino.ctime = %d, stat says %d", got, st.Ctim.Nano())
+		}
+		if got, _ := intv(rec.res, "vigil.proc.exe_ino.mtime"); got != st.Mtim.Nano() {
+			t.Errorf("proc.exe_ino.mtime = %d, stat says %d", got, st.Mtim.Nano())
+		}
 	}
 }

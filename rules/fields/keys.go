@@ -93,6 +93,7 @@ var (
 	KeyCapPermitted    = res("vigil.thread.cap_permitted")
 	KeyCapEffective    = res("vigil.thread.cap_effective")
 	KeyCapInheritable  = res("vigil.thread.cap_inheritable")
+	KeyProcExeLower    = res("vigil.proc.is_exe_lower_layer")
 
 	// Ancestors, nearest first: element 0 is the parent, 1 the grandparent.
 	KeyAncNames    = res("vigil.proc.anames")

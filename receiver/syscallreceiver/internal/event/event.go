@@ -37,7 +37,29 @@ const (
 	// SecClosed is a u64 bitmap of fds 0-63 the process closed since its
 	// previous record (closes the probe defers instead of writing them).
 	SecClosed = 17
+	// SecExeInfo is the executable's inode at exec (struct vg_exeinfo).
+	SecExeInfo = 18
 )
+
+// ExeInfo is struct vg_exeinfo.
+type ExeInfo struct {
+	CtimeNs, MtimeNs int64
+	Mode, UID, GID   uint32
+	Overlay          bool
+}
+
+// ParseExeInfo decodes a SecExeInfo payload.
+func ParseExeInfo(b []byte, e *ExeInfo) bool {
+	if len(b) < 32 {
+		return false
+	}
+	le := binary.LittleEndian
+	e.CtimeNs = int64(le.Uint64(b[0:]))
+	e.MtimeNs = int64(le.Uint64(b[8:]))
+	e.Mode, e.UID, e.GID = le.Uint32(b[16:]), le.Uint32(b[20:]), le.Uint32(b[24:])
+	e.Overlay = le.Uint32(b[28:])&1 != 0
+	return true
+}
 
 // SecTrunc is set in a section's arg on the wire when the probe cut its
 // payload at one of its limits; Decode moves it to Section.Truncated.

@@ -264,6 +264,11 @@ func (b *Builder) onExec(r *event.Record) {
 			p.Cwd = string(appendSectionPath(nil, s))
 		case event.SecFilename:
 			p.ExecFilename = string(s.Data)
+		case event.SecExeInfo:
+			var e event.ExeInfo
+			if event.ParseExeInfo(s.Data, &e) {
+				p.SetExeInode(e.Mode, e.UID, e.GID, e.CtimeNs, e.MtimeNs, e.Overlay)
+			}
 		}
 	}
 	p.Exe = ""

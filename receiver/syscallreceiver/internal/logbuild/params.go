@@ -126,6 +126,10 @@ func (b *Builder) render(pr *syscalls.Param, sc *syscalls.Syscall, p *proctable.
 			return strings.Join(args[1:], " "), 0, false
 		}
 		return "", 0, false
+	case syscalls.RExecFlags:
+		var v int64
+		b.buf, v = appendExeFlags(b.buf[:0], p)
+		return string(b.buf), v, true
 	case syscalls.RFilename:
 		if r.Ret < 0 {
 			raw, _ := str(r, 0)

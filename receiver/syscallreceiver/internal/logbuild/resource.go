@@ -83,6 +83,7 @@ func (b *Builder) putContext(a pcommon.Map, p *proctable.Process) {
 		a.PutInt(fields.KeyProcExeIno.Name, p.ExeIno)
 	}
 	a.PutBool(fields.KeyProcExeUpper.Name, p.ExeUpper)
+	putExeInode(a, p)
 	a.PutBool(fields.KeyProcExeMemfd.Name, p.ExeMemfd)
 	a.PutStr(fields.KeyCapPermitted.Name, p.CapPrm)
 	a.PutStr(fields.KeyCapEffective.Name, p.CapEff)

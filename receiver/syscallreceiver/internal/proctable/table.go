@@ -41,6 +41,9 @@ type Process struct {
 	StartNs            int64 // wall clock
 	ExeIno             int64
 	ExeUpper, ExeMemfd bool
+	// the executable's inode at exec (exeinfo.go)
+	ExeCtime, ExeMtime    int64 // ns since the epoch; 0 unknown
+	ExeWritable, ExeLower bool
 	CapEff, CapPrm     string
 	CapInh             string
 	Env                []string // from the last exec; nil when not read

@@ -140,7 +140,7 @@ var table = []Syscall{
 	{Name: "clone3", NR: 435, State: true, Params: cloneParams()},
 	{Name: "fork", NR: 57, State: true, Params: cloneParams()},
 	{Name: "vfork", NR: 58, State: true, Params: cloneParams()},
-	{Name: "execve", NR: 59, Kinds: k(1, ArgArgv), State: true, Params: execParams()},
+	{Name: "execve", NR: 59, Kinds: k(1, ArgArgv), State: true, Params: ps(execParams(), Param{Name: "flags", R: RExecFlags, Arg: -1})},
 	{Name: "execveat", NR: 322, Kinds: k(2, ArgArgv), State: true, Params: ps(execParams(), dirfd("dirfd", 0), flags("flags", 4, atFlags))},
 	{Name: "ptrace", NR: 101, Params: ps(res(), hex("addr", 2), hex("data", 3), enum("request", 0, ptraceReq), dec("pid", 1))},
 	{Name: "kill", NR: 62, Params: ps(res(), dec("pid", 0), dec("sig", 1))},
