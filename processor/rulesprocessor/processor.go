@@ -96,6 +96,7 @@ func (p *rulesProcessor) logLoaded(st *ruleState, msg string) {
 
 func (p *rulesProcessor) start(_ context.Context, _ component.Host) error {
 	p.registry.Publish(p.owner, p.state.Load().syscalls)
+	p.warnUnreachable(p.state.Load())
 	if p.cfg.ReloadInterval > 0 && (len(p.cfg.Files) > 0 || len(p.cfg.RegoFiles) > 0) {
 		ctx, cancel := context.WithCancel(context.Background())
 		p.stopWatch, p.watchDone = cancel, make(chan struct{})

@@ -24,12 +24,14 @@ import (
 	"go.uber.org/zap"
 	"golang.org/x/sys/unix"
 
+	"github.com/vigil-sec/vigil/internal/sensorcaps"
 	"github.com/vigil-sec/vigil/internal/syscallset"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/logbuild"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/metadata"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/probe"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/proctable"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/syscalls"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/syscallcaps"
 )
 
 // registry is where rules processors publish their syscall sets; a variable
@@ -74,6 +76,9 @@ func newReceiver(set receiver.Settings, cfg *Config, next consumer.Logs) (*sysca
 	if err != nil {
 		return nil, err
 	}
+	// say what this receiver delivers before any component starts, so
+	// that rules processors can report rules that can never fire here
+	sensorcaps.Publish(set.ID.String(), sensorcaps.Caps{Source: syscallcaps.Source, Keys: syscallcaps.Keys(), Syscalls: syscallcaps.Syscalls()})
 	return &syscallReceiver{cfg: cfg, set: set, next: next, obs: obs}, nil
 }
 
@@ -476,6 +481,7 @@ func (r *syscallReceiver) stats(b *logbuild.Builder, st *statsState, now time.Ti
 }
 
 func (r *syscallReceiver) Shutdown(ctx context.Context) error {
+	sensorcaps.Withdraw(r.set.ID.String())
 	r.mu.Lock()
 	if !r.started {
 		r.mu.Unlock()
