@@ -3,6 +3,7 @@ package syscallreceiver
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -251,5 +252,52 @@ func TestExecExeInode(t *testing.T) {
 		if got, _ := intv(rec.res, "vigil.proc.exe_ino.mtime"); got != st.Mtim.Nano() {
 			t.Errorf("proc.exe_ino.mtime = %d, stat says %d", got, st.Mtim.Nano())
 		}
+	}
+}
+
+// fd.name_changed follows an unconnected UDP socket's destinations: true
+// for the first sendto and for one to another port, false for a repeat.
+func TestUDPNameChanged(t *testing.T) {
+	requireRoot(t)
+	cfg := testConfig()
+	cfg.Syscalls = SyscallSelection{Names: []string{"sendto"}}
+	sink := startReceiver(t, cfg)
+	l1, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l1.Close()
+	l2, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l2.Close()
+	p1, p2 := l1.LocalAddr().(*net.UDPAddr).Port, l2.LocalAddr().(*net.UDPAddr).Port
+	script := fmt.Sprintf(`import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for p in (%d, %d, %d):
+    s.sendto(b"x", ("127.0.0.1", p))
+`, p1, p1, p2)
+	cmd := exec.Command("python3", "-c", script)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("python3: %v: %s", err, out)
+	}
+	pid := int64(cmd.Process.Pid)
+	var got []string
+	deadline := time.Now().Add(5 * time.Second)
+	for len(got) < 3 && time.Now().Before(deadline) {
+		got = got[:0]
+		waitFor(t, sink, 200*time.Millisecond, func(r record) bool {
+			p, _ := intv(r.res, "process.pid")
+			if p == pid && str(r.attr, "vigil.evt.type") == "sendto" {
+				v, _ := r.attr.Get("vigil.fd.name_changed")
+				got = append(got, fmt.Sprintf("%d:%v", r.attr.AsRaw()["server.port"], v.AsRaw()))
+			}
+			return false
+		})
+	}
+	want := []string{fmt.Sprintf("%d:true", p1), fmt.Sprintf("%d:false", p1), fmt.Sprintf("%d:true", p2)}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("sendto (server port:name_changed) = %v, want %v", got, want)
 	}
 }

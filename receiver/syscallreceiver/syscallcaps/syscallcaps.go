@@ -40,6 +40,7 @@ var written = []fields.Key{
 	fields.KeyFDIno,
 	fields.KeyFDIsServer,
 	fields.KeyFDName,
+	fields.KeyFDNameChanged,
 	fields.KeyFDNameRaw,
 	fields.KeyFDNum,
 	fields.KeyFDType,

@@ -146,6 +146,7 @@ func (b *Builder) putFD(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Proces
 			a.PutStr(fields.KeyFDName.Name, t.name)
 		}
 		a.PutBool(fields.KeyFDConnected.Name, t.connected)
+		a.PutBool(fields.KeyFDNameChanged.Name, b.noteSocketName(p, int32(fd), f, t.name))
 		a.PutBool(fields.KeyFDIsServer.Name, t.server_)
 		if t.isIP {
 			if t.proto != "" {
