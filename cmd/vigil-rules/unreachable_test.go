@@ -14,7 +14,7 @@ func TestValidateSensorSyscall(t *testing.T) {
 	f := filepath.Join(t.TempDir(), "r.yaml")
 	if err := os.WriteFile(f, []byte(`- rule: dns named
   desc: d
-  condition: evt.type = connect and fd.sip.name = example.com
+  condition: evt.type = connect and evt.buffer contains example.com
   output: o
   priority: WARNING
 - rule: fine
@@ -29,7 +29,7 @@ func TestValidateSensorSyscall(t *testing.T) {
 	if code != 0 || errOut != "" {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
-	if !strings.Contains(out, f+`:1: rule "dns named" reads fd.sip.name`) {
+	if !strings.Contains(out, f+`:1: rule "dns named" reads evt.buffer`) {
 		t.Errorf("the dead field is not reported with file and line:\n%s", out)
 	}
 	if strings.Contains(out, `"fine"`) {

@@ -24,6 +24,7 @@ import (
 	"go.uber.org/zap"
 	"golang.org/x/sys/unix"
 
+	"github.com/vigil-sec/vigil/internal/dnsnames"
 	"github.com/vigil-sec/vigil/internal/sensorcaps"
 	"github.com/vigil-sec/vigil/internal/syscallset"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/logbuild"
@@ -65,6 +66,9 @@ type syscallReceiver struct {
 	updates chan []bool
 	// dropAlerts turns kernel drops into alert records (dropalert.go)
 	dropAlerts *dropAlerter
+	// hosts names addresses after the host names the rules mention
+	hosts     *hostResolver
+	unsubHost func()
 }
 
 func newReceiver(set receiver.Settings, cfg *Config, next consumer.Logs) (*syscallReceiver, error) {
@@ -237,6 +241,11 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 	b := logbuild.New(table, proctable.NewUsers(r.cfg.PasswdFile, r.cfg.GroupFile), procfs, host)
 	b.BootToWallNs = bootWall
 	b.Emit = emit
+	hosts := newHostResolver()
+	if names, ok := dnsnames.Default.Current(); ok {
+		hosts.set(names)
+	}
+	b.HostName = hosts.Name
 
 	// attach before reading /proc so that no process slips between the two
 	if err := p.Attach(); err != nil {
@@ -253,6 +262,8 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 	runCtx, cancel := context.WithCancel(context.Background())
 	r.tb, r.probe, r.cancel, r.done = tb, p, cancel, make(chan struct{})
 	r.dropAlerts = newDropAlerter(r.cfg.DropAlerts, host)
+	r.hosts = hosts
+	r.unsubHost = dnsnames.Default.Subscribe(hosts.set)
 	r.started = true
 	go r.run(runCtx, b)
 	return nil
@@ -314,6 +325,12 @@ func (r *syscallReceiver) run(ctx context.Context, b *logbuild.Builder) {
 	out := make(chan plog.Logs, 4)
 	sent := make(chan struct{})
 	go r.send(out, sent)
+	resolved := make(chan struct{})
+	go func() {
+		r.hosts.run(ctx)
+		close(resolved)
+	}()
+	defer func() { <-resolved }()
 
 	readers := r.probe.Readers
 	past := time.Unix(0, 1)
@@ -490,9 +507,14 @@ func (r *syscallReceiver) Shutdown(ctx context.Context) error {
 	r.started = false
 	unsub, cancel, done := r.unsub, r.cancel, r.done
 	r.unsub = nil
+	unsubHost := r.unsubHost
+	r.unsubHost = nil
 	r.mu.Unlock()
 	if unsub != nil {
 		unsub()
+	}
+	if unsubHost != nil {
+		unsubHost()
 	}
 	cancel()
 	select {

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/vigil-sec/vigil/alert"
+	"github.com/vigil-sec/vigil/internal/dnsnames"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/logbuild"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/metadatatest"
 )
@@ -299,5 +300,70 @@ for p in (%d, %d, %d):
 	want := []string{fmt.Sprintf("%d:true", p1), fmt.Sprintf("%d:false", p1), fmt.Sprintf("%d:true", p2)}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("sendto (server port:name_changed) = %v, want %v", got, want)
+	}
+}
+
+// fd.sip.name: a host name the rules mention is resolved by the system
+// resolver (here through an /etc/hosts entry on a loopback address) and a
+// connect to its address carries it.
+func TestServerNameFromRulesHostnames(t *testing.T) {
+	requireRoot(t)
+	const name, ip = "vigil-sensor-test.invalid", "127.0.0.77"
+	removeHosts := addHostsEntry(t, ip+" "+name)
+	defer removeHosts()
+	dnsnames.Default.Publish("rules/dns-test", []string{name})
+	defer dnsnames.Default.Withdraw("rules/dns-test")
+	cfg := testConfig()
+	cfg.Syscalls = SyscallSelection{Names: []string{"connect"}}
+	sink := startReceiver(t, cfg)
+	ln, err := net.Listen("tcp", ip+":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port := ln.Addr().(*net.TCPAddr).Port
+	time.Sleep(300 * time.Millisecond) // the resolver's first round
+	cmd := exec.Command("python3", "-c", fmt.Sprintf(`import socket; socket.create_connection(("%s", %d)).close()`, ip, port))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("python3: %v: %s", err, out)
+	}
+	pid := int64(cmd.Process.Pid)
+	rec, ok := waitFor(t, sink, 5*time.Second, func(r record) bool {
+		p, _ := intv(r.res, "process.pid")
+		return p == pid && str(r.attr, "vigil.evt.type") == "connect"
+	})
+	if !ok {
+		t.Fatalf("no connect of pid %d", pid)
+	}
+	if got := str(rec.attr, "vigil.fd.sip.name"); got != name {
+		t.Errorf("fd.sip.name = %q, want %q (server %s)", got, name, str(rec.attr, "server.address"))
+	}
+	if got := str(rec.attr, "vigil.fd.cip.name"); got != "" {
+		t.Errorf("fd.cip.name = %q for a client address no rule names", got)
+	}
+}
+
+// addHostsEntry appends line to /etc/hosts and returns what removes it.
+func addHostsEntry(t *testing.T, line string) func() {
+	t.Helper()
+	f, err := os.OpenFile("/etc/hosts", os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("\n" + line + "\n"); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	return func() {
+		cur, err := os.ReadFile("/etc/hosts")
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		// drop only our line: others may have edited the file meanwhile
+		out := strings.Replace(string(cur), "\n"+line+"\n", "", 1)
+		if err := os.WriteFile("/etc/hosts", []byte(out), 0o644); err != nil {
+			t.Error(err)
+		}
 	}
 }

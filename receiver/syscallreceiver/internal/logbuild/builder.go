@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	mathbits "math/bits"
+	"net/netip"
 	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -39,6 +40,9 @@ type Builder struct {
 	// Emit selects the syscalls (by number) that become records; the rest
 	// only update the tables.
 	Emit []bool
+	// HostName names an address after a host name the rules mention
+	// (fd.sip.name, fd.cip.name); nil: none.
+	HostName func(netip.Addr) (string, bool)
 
 	// Counters, read by the receiver's telemetry.
 	Read, Emitted, Malformed uint64

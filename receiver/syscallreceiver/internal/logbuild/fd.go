@@ -156,6 +156,7 @@ func (b *Builder) putFD(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Proces
 			a.PutInt(fields.KeyClientPort.Name, int64(t.cport))
 			a.PutStr(fields.KeyServerAddr.Name, t.server.String())
 			a.PutInt(fields.KeyServerPort.Name, int64(t.sport))
+			b.putHostNames(a, &t)
 			a.PutStr(fields.KeyLocalAddr.Name, t.local.String())
 			a.PutInt(fields.KeyLocalPort.Name, int64(t.lport))
 			a.PutStr(fields.KeyPeerAddr.Name, t.peer.String())

@@ -44,12 +44,12 @@ type Process struct {
 	// the executable's inode at exec (exeinfo.go)
 	ExeCtime, ExeMtime    int64 // ns since the epoch; 0 unknown
 	ExeWritable, ExeLower bool
-	CapEff, CapPrm     string
-	CapInh             string
-	Env                []string // from the last exec; nil when not read
-	ExecFilename       string   // path the last exec was asked to run
-	Container          container.Info
-	FDs                map[int32]*FD
+	CapEff, CapPrm        string
+	CapInh                string
+	Env                   []string // from the last exec; nil when not read
+	ExecFilename          string   // path the last exec was asked to run
+	Container             container.Info
+	FDs                   map[int32]*FD
 	// Loaded is false for a placeholder made for a pid the table could not
 	// find anywhere (the process exited before it could be read).
 	Loaded bool
