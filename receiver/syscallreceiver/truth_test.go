@@ -367,3 +367,48 @@ func addHostsEntry(t *testing.T, line string) func() {
 		}
 	}
 }
+
+// A setuid record shows the caller as it was when it made the call (Falco
+// evaluates "Non sudo setuid" at the call's entry: root dropping to daemon
+// is root's call); the process's next events carry the new user, as the
+// kernel holds it after the call.
+func TestSetuidRecordShowsTheCaller(t *testing.T) {
+	requireRoot(t)
+	cfg := testConfig()
+	cfg.Syscalls = SyscallSelection{Names: []string{"setuid", "openat"}}
+	sink := startReceiver(t, cfg)
+	dir, err := os.MkdirTemp("", "vigil-setuid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	if err := os.Chmod(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	marker := filepath.Join(dir, "after-setuid")
+	cmd := exec.Command("python3", "-c", fmt.Sprintf(`import os; os.setuid(1); open(%q, "w").close()`, marker))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("python3: %v: %s", err, out)
+	}
+	pid := int64(cmd.Process.Pid)
+	su, ok := waitFor(t, sink, 5*time.Second, func(r record) bool {
+		p, _ := intv(r.res, "process.pid")
+		return p == pid && str(r.attr, "vigil.evt.type") == "setuid"
+	})
+	if !ok {
+		t.Fatalf("no setuid of pid %d", pid)
+	}
+	if uid, _ := intv(su.res, "process.user.id"); uid != 0 {
+		t.Errorf("setuid record's user.uid = %d, want the caller's 0", uid)
+	}
+	op, ok := waitFor(t, sink, 5*time.Second, func(r record) bool {
+		p, _ := intv(r.res, "process.pid")
+		return p == pid && str(r.attr, "file.path") == marker
+	})
+	if !ok {
+		t.Fatalf("no open of %s", marker)
+	}
+	if uid, _ := intv(op.res, "process.user.id"); uid != 1 {
+		t.Errorf("user.uid after setuid(1) = %d, want 1", uid)
+	}
+}

@@ -162,7 +162,7 @@ func (b *Builder) Handle(raw []byte, observed pcommon.Timestamp) error {
 		// a close is recorded before the fd is forgotten, so it still names
 		// it; everything else after its effect, as Falco evaluates rules on
 		// the state the event leaves
-		closing := sc.Name == "close" || sc.Name == "close_range"
+		closing := sc.Name == "close" || sc.Name == "close_range" || credChange[sc.Name]
 		if emit && closing {
 			b.record(sc, p, r, observed)
 		}

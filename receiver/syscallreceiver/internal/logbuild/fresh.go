@@ -5,6 +5,15 @@ import (
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/proctable"
 )
 
+// credChange are the calls whose record shows the caller as it was before
+// the call: Falco evaluates rules on them at the call's entry (evt.dir=>,
+// as "Non sudo setuid" is written), which the kernel runs before the
+// credentials change. The change applies to the process's next records.
+var credChange = map[string]bool{
+	"setuid": true, "setgid": true, "setreuid": true, "setregid": true,
+	"setresuid": true, "setresgid": true, "setfsuid": true, "setfsgid": true,
+}
+
 // refreshCreds applies the caller's identity that the probe sends after a
 // call that changes it (capset, the setuid family, setns, unshare; see
 // syscalls.RefreshesProc): the kernel's values, not the arguments'.
