@@ -119,9 +119,6 @@ func (c *Config) Validate() error {
 	if c.PollInterval <= 0 || c.PollInterval > time.Second {
 		errs = append(errs, fmt.Errorf("poll_interval: %v must be positive and at most 1s", c.PollInterval))
 	}
-	if err := c.DropAlerts.Validate(); err != nil {
-		errs = append(errs, fmt.Errorf("drop_alerts: %w", err))
-	}
 	if c.ProcRoot == "" {
 		errs = append(errs, errors.New("proc_root: must not be empty"))
 	}
