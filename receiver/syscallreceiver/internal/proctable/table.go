@@ -153,7 +153,7 @@ func (t *Table) Remove(pid int64) {
 }
 
 // Ancestors calls fn for p's parent, grandparent, ... up to max levels,
-// stopping at the first one the table does not hold.
+// stopping at the first one that is neither in the table nor alive.
 func (t *Table) Ancestors(p *Process, max int, fn func(a *Process)) {
 	cur := p
 	for i := 0; i < max; i++ {
@@ -162,7 +162,9 @@ func (t *Table) Ancestors(p *Process, max int, fn func(a *Process)) {
 		}
 		a, ok := t.procs[cur.PPID]
 		if !ok {
-			return
+			if a = t.reload(cur.PPID, cur); a == nil {
+				return
+			}
 		}
 		fn(a)
 		cur = a
