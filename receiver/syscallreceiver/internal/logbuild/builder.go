@@ -252,6 +252,7 @@ func (b *Builder) onExec(r *event.Record) {
 	}
 	p.Loaded = true
 	b.applyProc(p, k)
+	closeOnExec(p)
 	p.ExeIno = int64(k.ExeIno)
 	p.ExeUpper = k.Flags&event.ProcUpper != 0
 	p.Args = p.Args[:0:0]
@@ -408,6 +409,7 @@ func (b *Builder) track(sc *syscalls.Syscall, p *proctable.Process, r *event.Rec
 		// the kernel's identity after the call replaces the guesses below
 		return
 	}
+	defer b.trackCloexec(sc, p, r)
 	switch sc.Name {
 	case "open", "openat", "openat2", "creat":
 		dirfd := int8(-1)

@@ -23,6 +23,8 @@ type FD struct {
 	Name string
 	// Server is true for sockets the process accepted or listens on.
 	Server bool
+	// CloExec: the fd closes at exec (O_CLOEXEC, SOCK_CLOEXEC, FD_CLOEXEC).
+	CloExec bool
 }
 
 // Process is one process (thread group).
