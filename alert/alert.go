@@ -5,7 +5,7 @@
 // An alert record has:
 //   - EventName: EventName;
 //   - Timestamp: the triggering event's time; ObservedTimestamp: when the rule fired;
-//   - SeverityNumber and SeverityText: from the rule's priority (rules/priority),
+//   - SeverityNumber and SeverityText: from the rule's priority (alert/priority),
 //     SeverityText spelled as Falco prints it ("Warning");
 //   - Body: the rendered output string, without Falco's time/priority prefix;
 //   - the attributes below, plus the triggering event record's own attributes

@@ -50,6 +50,12 @@
 #define VG_SEC_OPENHOW 15   /* three u64: flags, mode, resolve */
 #define VG_SEC_FDPATH 16    /* arg as VG_SEC_FD; path of a file fd, same encoding as VG_SEC_EXE */
 #define VG_SEC_CLOSED 17    /* u64 bitmap: fds 0-63 the process closed since its last record */
+#define VG_SEC_EXEINFO 18   /* exec: struct vg_exeinfo, the executable's inode */
+
+/* Set in a section's arg when its payload was cut at one of the probe's
+ * limits (path components or bytes, exec arguments): the receiver must not
+ * present it as whole. */
+#define VG_SEC_TRUNC 0x80
 
 /* How a syscall is captured (syscall_spec.on). */
 #define VG_ON_OFF 0
@@ -59,6 +65,17 @@
  * travels, as VG_SEC_CLOSED, with the process's next record (the first one
  * that could look at its fd table). */
 #define VG_ON_DEFER 2
+
+/* What the probe does with a compat (ia32, int 0x80) syscall whose ia32
+ * number is the index of syscall_spec (spec.ia32). Its number and argument
+ * registers mean something else than a native call's: the probe never
+ * reads them with the native spec. */
+#define VG_IA32_OFF 0       /* not of interest */
+#define VG_IA32_TRANSLATE 1 /* same call as native ia32_nr, arguments read from the ia32 registers */
+#define VG_IA32_DROP 2      /* no native twin with the same arguments: counted in compat_drops, not read */
+
+/* vg_hdr.flags */
+#define VG_HDR_COMPAT 1 /* an ia32 syscall, translated to its native number */
 
 #define VG_CG_DFL 0 /* cgroup v2 (the default hierarchy) */
 #define VG_CG_CPU 1 /* v1 cpu controller's hierarchy */
@@ -80,7 +97,7 @@ struct vg_hdr {
 	__u16 cpu;
 	__u16 len;  /* whole record, header included (records are < 64 KiB) */
 	__u8 nargs; /* raw arguments that follow */
-	__u8 pad;
+	__u8 flags; /* VG_HDR_* */
 	__u64 args[VG_MAX_ARGS]; /* in the scratch buffer; only args[0..nargs) are sent */
 };
 
@@ -138,5 +155,18 @@ struct vg_proc {
 	__u64 clone_flags;
 	char comm[16];
 };
+
+/* The executable's inode at exec: what proc.exe_ino.ctime/mtime,
+ * proc.is_exe_writable and execve's EXE_* flags are computed from. */
+struct vg_exeinfo {
+	__u64 ctime_ns; /* since the epoch */
+	__u64 mtime_ns;
+	__u32 mode;     /* i_mode */
+	__u32 uid;      /* i_uid */
+	__u32 gid;      /* i_gid */
+	__u32 flags;    /* VG_EXE_* */
+};
+
+#define VG_EXE_OVERLAY 1 /* lives on overlayfs (upper or lower: VG_PROC_UPPER says which) */
 
 #endif

@@ -70,7 +70,15 @@ struct spec {
 	__u8 fd_src;
 	__u8 nargs;
 	__u8 on;
-	__u8 pad[3];
+	/* the entry read for the current task's credentials after a
+	 * successful call (capset, setuid, setns ...): VG_SEC_PROC */
+	__u8 proc;
+	/* for the ia32 syscall of this number: VG_IA32_*, and the native
+	 * number it is read as */
+	__u8 ia32;
+	__u8 pad;
+	__u16 ia32_nr;
+	__u16 pad2;
 };
 
 /* Sizes rather than types: clang emits a type reached only through the
@@ -120,6 +128,15 @@ struct {
 	__type(value, struct scratch_buf);
 } scratch SEC(".maps");
 
+/* Compat syscalls the probe could not translate (VG_IA32_DROP), per CPU,
+ * by ia32 number. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VG_MAX_SYSCALLS);
+	__type(key, __u32);
+	__type(value, __u64);
+} compat_drops SEC(".maps");
+
 /* Failed ring-buffer writes, per CPU. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -149,6 +166,22 @@ struct kernfs_node___old {
 /* task_struct.start_boottime was real_start_time before 5.5. */
 struct task_struct___old {
 	__u64 real_start_time;
+} __attribute__((preserve_access_index));
+
+/* inode times: i_ctime_sec/i_ctime_nsec since 6.11; __i_ctime (6.6) and
+ * __i_mtime (6.7) timespec64 before; i_ctime and i_mtime earlier. */
+struct inode___v67 {
+	struct timespec64 __i_ctime;
+	struct timespec64 __i_mtime;
+} __attribute__((preserve_access_index));
+
+struct inode___v66 {
+	struct timespec64 i_mtime;
+} __attribute__((preserve_access_index));
+
+struct inode___old {
+	struct timespec64 i_ctime;
+	struct timespec64 i_mtime;
 } __attribute__((preserve_access_index));
 
 static __always_inline struct scratch_buf *get_scratch(__u32 cpu)
@@ -250,8 +283,10 @@ GLOBAL __u32 sec_user_range(struct scratch_buf *sb, __u32 off, __u32 ta, __u64 s
 	__u32 len = 0;
 	if (end > start) {
 		__u64 n = end - start;
-		if (n > MAX_STR - 1)
+		if (n > MAX_STR - 1) {
 			n = MAX_STR - 1;
+			ta |= VG_SEC_TRUNC;
+		}
 		len = n;
 		len = BOUNDED(len, 0xfff);
 		if (bpf_probe_read_user(&buf[off + SEC_SIZE], len, (void *)start) != 0)
@@ -274,16 +309,22 @@ GLOBAL __u32 sec_path(struct scratch_buf *sb, __u32 off, __u32 ta, __u64 pathp)
 	struct vfsmount *vm = BPF_CORE_READ(path, mnt);
 	struct mount *m = container_of(vm, struct mount, mnt);
 	__u32 pos = off + SEC_SIZE;
+	/* whole until a limit cuts the walk short of the namespace's root */
+	__u32 trunc = VG_SEC_TRUNC;
 	for (int i = 0; i < MAX_DEPTH; i++) {
-		if (!d)
+		if (!d) {
+			trunc = 0;
 			break;
+		}
 		struct dentry *root = BPF_CORE_READ(vm, mnt_root);
 		struct dentry *parent = BPF_CORE_READ(d, d_parent);
 		if (d == root || d == parent) {
 			struct mount *mp = BPF_CORE_READ(m, mnt_parent);
 			if (d == root) {
-				if (m == mp)
+				if (m == mp) {
+					trunc = 0;
 					break;
+				}
 				d = BPF_CORE_READ(m, mnt_mountpoint);
 				m = mp;
 				vm = (struct vfsmount *)__builtin_preserve_access_index(&mp->mnt);
@@ -298,8 +339,10 @@ GLOBAL __u32 sec_path(struct scratch_buf *sb, __u32 off, __u32 ta, __u64 pathp)
 			if (p <= SCRATCH_SIZE - MAX_NAME && pos - off <= MAX_STR - MAX_NAME) {
 				long n = bpf_probe_read_kernel_str(&buf[BOUNDED(p, 0xffff)], MAX_NAME,
 								   BPF_CORE_READ(d, d_name.name));
-				if (n > 0)
+				if (n > 0) {
 					pos += n;
+					trunc = 0;
+				}
 			}
 			break;
 		}
@@ -315,7 +358,7 @@ GLOBAL __u32 sec_path(struct scratch_buf *sb, __u32 off, __u32 ta, __u64 pathp)
 		pos += n;
 		d = parent;
 	}
-	sec_hdr(buf, off, pos - off - SEC_SIZE, ta);
+	sec_hdr(buf, off, pos - off - SEC_SIZE, ta | trunc);
 	return pos;
 }
 
@@ -575,27 +618,98 @@ GLOBAL __u32 sec_proc(struct scratch_buf *sb, __u32 off, __u64 tp)
 	return off + SEC_SIZE + sizeof(struct vg_proc);
 }
 
-/* Failed execve: the caller's argv is still in its memory. */
-GLOBAL __u32 sec_user_argv(struct scratch_buf *sb, __u32 off, __u32 ta, __u64 uptr)
+/* argv[j] of a native (8-byte pointers) or compat (4-byte) caller. */
+static __always_inline __u64 user_argv_at(__u64 uptr, int j, __u32 compat)
+{
+	if (compat) {
+		__u32 a = 0;
+		if (bpf_probe_read_user(&a, sizeof(a), (const __u32 *)uptr + j) != 0)
+			return 0;
+		return a;
+	}
+	__u64 a = 0;
+	if (bpf_probe_read_user(&a, sizeof(a), (const __u64 *)uptr + j) != 0)
+		return 0;
+	return a;
+}
+
+static __always_inline __u64 ts_ns(struct timespec64 *ts)
+{
+	struct timespec64 t = {};
+	bpf_probe_read_kernel(&t, sizeof(t), ts);
+	return (__u64)t.tv_sec * 1000000000ULL + t.tv_nsec;
+}
+
+/* The executable's inode (struct vg_exeinfo). */
+GLOBAL __u32 sec_exeinfo(struct scratch_buf *sb, __u32 off, __u64 inop)
+{
+	if (!sb || !ROOM(off) || !inop)
+		return off;
+	__u8 *buf = sb->b;
+	struct inode *ino = (void *)inop;
+	off = BOUNDED(off, 0x7fff);
+	struct vg_exeinfo *e = (void *)&buf[off + SEC_SIZE];
+	__builtin_memset(e, 0, sizeof(*e));
+	e->mode = BPF_CORE_READ(ino, i_mode);
+	e->uid = BPF_CORE_READ(ino, i_uid.val);
+	e->gid = BPF_CORE_READ(ino, i_gid.val);
+	if (BPF_CORE_READ(ino, i_sb, s_magic) == OVERLAYFS_SUPER_MAGIC)
+		e->flags |= VG_EXE_OVERLAY;
+	if (bpf_core_field_exists(ino->i_ctime_sec)) {
+		/* multigrain timestamps (6.13) keep a "queried" flag in bit 31
+		 * of the ctime's nanoseconds */
+		e->ctime_ns = (__u64)BPF_CORE_READ(ino, i_ctime_sec) * 1000000000ULL +
+			      (BPF_CORE_READ(ino, i_ctime_nsec) & 0x7fffffff);
+		e->mtime_ns = (__u64)BPF_CORE_READ(ino, i_mtime_sec) * 1000000000ULL + BPF_CORE_READ(ino, i_mtime_nsec);
+	} else {
+		struct inode___v67 *n = (void *)ino;
+		struct inode___v66 *m = (void *)ino;
+		struct inode___old *o = (void *)ino;
+		if (bpf_core_field_exists(n->__i_ctime))
+			e->ctime_ns = ts_ns(__builtin_preserve_access_index(&n->__i_ctime));
+		else if (bpf_core_field_exists(o->i_ctime))
+			e->ctime_ns = ts_ns(__builtin_preserve_access_index(&o->i_ctime));
+		if (bpf_core_field_exists(n->__i_mtime))
+			e->mtime_ns = ts_ns(__builtin_preserve_access_index(&n->__i_mtime));
+		else if (bpf_core_field_exists(m->i_mtime))
+			e->mtime_ns = ts_ns(__builtin_preserve_access_index(&m->i_mtime));
+	}
+	sec_hdr(buf, off, sizeof(struct vg_exeinfo), TA(VG_SEC_EXEINFO, 0));
+	return off + SEC_SIZE + sizeof(struct vg_exeinfo);
+}
+
+/* Failed execve: the caller's argv is still in its memory. Marked
+ * VG_SEC_TRUNC when arguments are left out (more than MAX_ARGV, or past
+ * MAX_STR bytes); each argument is cut at MAX_NAME - 1 bytes unmarked. */
+GLOBAL __u32 sec_user_argv(struct scratch_buf *sb, __u32 off, __u32 ta, __u64 uptr, __u32 compat)
 {
 	if (!sb || !ROOM(off))
 		return off;
 	__u8 *buf = sb->b;
 	off = BOUNDED(off, 0x7fff);
+	/* the cut flag lives in the buffer, not in a register: a register
+	 * would split the verifier's states at every argument */
+	__u8 *cut = &buf[off + 3];
+	*cut = 0;
 	__u32 pos = off + SEC_SIZE;
-	for (int j = 0; j < MAX_ARGV; j++) {
-		const char *a = 0;
-		if (bpf_probe_read_user(&a, sizeof(a), (const char **)uptr + j) != 0 || !a)
+	int j = 0;
+	for (; j < MAX_ARGV; j++) {
+		__u64 a = user_argv_at(uptr, j, compat);
+		if (!a)
 			break;
 		__u32 p = pos;
-		if (p > SCRATCH_SIZE - MAX_NAME || pos - off > MAX_STR - MAX_NAME)
+		if (p > SCRATCH_SIZE - MAX_NAME || pos - off > MAX_STR - MAX_NAME) {
+			*cut = VG_SEC_TRUNC;
 			break;
-		long n = bpf_probe_read_user_str(&buf[BOUNDED(p, 0xffff)], MAX_NAME, a);
+		}
+		long n = bpf_probe_read_user_str(&buf[BOUNDED(p, 0xffff)], MAX_NAME, (const void *)a);
 		if (n <= 0)
 			break;
 		pos += n;
 	}
-	sec_hdr(buf, off, pos - off - SEC_SIZE, ta);
+	if (j == MAX_ARGV && user_argv_at(uptr, j, compat))
+		*cut = VG_SEC_TRUNC;
+	sec_hdr(buf, off, pos - off - SEC_SIZE, ta | *cut);
 	return pos;
 }
 
@@ -609,7 +723,7 @@ static __always_inline struct vg_hdr *begin(struct scratch_buf *sb, __u16 kind, 
 	h->kind = kind;
 	h->cpu = cpu;
 	h->nargs = 0;
-	h->pad = 0;
+	h->flags = 0;
 	return h;
 }
 
@@ -659,6 +773,46 @@ static __always_inline __u32 sec_closed(struct scratch_buf *sb, __u32 off, __u32
 	return off + SEC_SIZE + 8;
 }
 
+/* The msg_name of a user msghdr, native or compat (struct compat_msghdr:
+ * a 4-byte msg_name, then msg_namelen). */
+GLOBAL __u32 sec_msghdr_name(struct scratch_buf *sb, __u32 off, __u32 ta, __u64 uptr, __u32 compat)
+{
+	if (!sb || !uptr)
+		return off;
+	__u64 name = 0;
+	int namelen = 0;
+	if (compat) {
+		__u32 cm[2] = {};
+		if (bpf_probe_read_user(cm, sizeof(cm), (void *)uptr) != 0)
+			return off;
+		name = cm[0];
+		namelen = (int)cm[1];
+	} else {
+		struct user_msghdr mh = {};
+		if (bpf_probe_read_user(&mh, sizeof(mh), (void *)uptr) != 0)
+			return off;
+		name = addr_of(mh.msg_name);
+		namelen = mh.msg_namelen;
+	}
+	if (!name || namelen <= 0)
+		return off;
+	return sec_user_bytes(sb, off, ta, name, namelen);
+}
+
+/* The current task is in a compat (ia32) syscall: x86's TS_COMPAT in
+ * thread_info.status, set on the int 0x80 / sysenter entry paths. */
+#define TS_COMPAT 0x0002
+static __always_inline bool in_ia32_syscall(void)
+{
+	struct task_struct *t;
+	if (direct_reads) {
+		t = bpf_get_current_task_btf();
+		return t->thread_info.status & TS_COMPAT;
+	}
+	t = (void *)bpf_get_current_task();
+	return BPF_CORE_READ(t, thread_info.status) & TS_COMPAT;
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
@@ -672,17 +826,38 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	if (!specs)
 		return 0;
 	struct spec *sp = bpf_map_lookup_elem(specs, &key);
-	if (!sp || sp->on == VG_ON_OFF)
+	if (!sp || (sp->on == VG_ON_OFF && sp->ia32 == VG_IA32_OFF))
 		return 0;
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tgid = id >> 32;
 	if (tgid == self_tgid)
 		return 0;
+	/* An ia32 task's numbers and argument registers are not the native
+	 * ones (its read is the native close): translate or count it, never
+	 * read it with the native spec. */
+	__u32 compat = in_ia32_syscall();
+	if (compat) {
+		if (sp->ia32 == VG_IA32_DROP) {
+			__u64 *c = bpf_map_lookup_elem(&compat_drops, &key);
+			if (c)
+				__sync_fetch_and_add(c, 1);
+			return 0;
+		}
+		if (sp->ia32 != VG_IA32_TRANSLATE)
+			return 0;
+		key = sp->ia32_nr;
+		sp = bpf_map_lookup_elem(specs, &key);
+		if (!sp || sp->on == VG_ON_OFF)
+			return 0;
+	} else if (sp->on == VG_ON_OFF) {
+		return 0;
+	}
+	__u64 a0 = compat ? (__u32)regs->bx : regs->di;
 	if (sp->on == VG_ON_DEFER) {
 		/* close for the fd table only: a failed close changed nothing */
 		if (ret != 0)
 			return 0;
-		if (regs->di < 64 && defer_close(tgid, regs->di))
+		if (a0 < 64 && defer_close(tgid, a0))
 			return 0;
 	}
 	__u32 cpu = bpf_get_smp_processor_id();
@@ -691,8 +866,16 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	struct vg_hdr *h = begin(sb, key, cpu, id);
 	h->ret = ret;
-	__u64 args[VG_MAX_ARGS] = {regs->di, regs->si, regs->dx, regs->r10, regs->r8, regs->r9};
-	__builtin_memcpy(h->args, args, sizeof(args));
+	if (compat) {
+		/* ia32 passes arguments in ebx, ecx, edx, esi, edi, ebp */
+		__u64 args[VG_MAX_ARGS] = {(__u32)regs->bx, (__u32)regs->cx, (__u32)regs->dx,
+					   (__u32)regs->si, (__u32)regs->di, (__u32)regs->bp};
+		__builtin_memcpy(h->args, args, sizeof(args));
+		h->flags = VG_HDR_COMPAT;
+	} else {
+		__u64 args[VG_MAX_ARGS] = {regs->di, regs->si, regs->dx, regs->r10, regs->r8, regs->r9};
+		__builtin_memcpy(h->args, args, sizeof(args));
+	}
 	__u32 nargs = sp->nargs;
 	if (nargs > VG_MAX_ARGS)
 		nargs = VG_MAX_ARGS;
@@ -717,16 +900,14 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 			if (ret >= 0 && uptr && next && bpf_probe_read_user(&alen, sizeof(alen), (void *)next) == 0 && alen > 0)
 				off = sec_user_bytes(sb, off, TA(VG_SEC_SOCKADDR, i), uptr, alen);
 		} else if (kind == VG_ARG_MSGHDR) {
-			struct user_msghdr mh = {};
-			if (uptr && bpf_probe_read_user(&mh, sizeof(mh), (void *)uptr) == 0 && mh.msg_name && mh.msg_namelen > 0)
-				off = sec_user_bytes(sb, off, TA(VG_SEC_SOCKADDR, i), addr_of(mh.msg_name), mh.msg_namelen);
+			off = sec_msghdr_name(sb, off, TA(VG_SEC_SOCKADDR, i), uptr, h->flags & VG_HDR_COMPAT);
 		} else if (kind == VG_ARG_INTPAIR) {
 			if (ret >= 0)
 				off = sec_user_bytes(sb, off, TA(VG_SEC_INTPAIR, i), uptr, 8);
 		} else if (kind == VG_ARG_OPENHOW) {
 			off = sec_user_bytes(sb, off, TA(VG_SEC_OPENHOW, i), uptr, 24);
 		} else if (kind == VG_ARG_ARGV && ret < 0) {
-			off = sec_user_argv(sb, off, TA(VG_SEC_ARGV, i), uptr);
+			off = sec_user_argv(sb, off, TA(VG_SEC_ARGV, i), uptr, h->flags & VG_HDR_COMPAT);
 		}
 	}
 	__u8 fs = sp->fd_src;
@@ -736,9 +917,20 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	} else if (fs >= 1 && fs <= 6) {
 		off = sec_fd(sb, off, fs - 1, (int)h->args[(fs - 1) & 7]);
 	}
+	if (sp->proc && ret == 0)
+		off = sec_proc(sb, off, bpf_get_current_task());
 	off = sec_closed(sb, off, tgid);
 	finish(sb, off, cpu);
 	return 0;
+}
+
+/* Run with BPF_PROG_TEST_RUN, never attached: returns the caller's tgid as
+ * the kernel numbers it (the host's), which differs from getpid() inside a
+ * pid namespace. The receiver learns its own tgid this way. */
+SEC("raw_tp")
+int whoami(void *ctx)
+{
+	return bpf_get_current_pid_tgid() >> 32;
 }
 
 SEC("tp_btf/sched_process_fork")
@@ -784,8 +976,10 @@ int BPF_PROG(sched_process_exec, struct task_struct *t, pid_t old_pid, struct li
 		off = sec_user_range(sb, off, TA(VG_SEC_ENV, 0), BPF_CORE_READ(mm, env_start), BPF_CORE_READ(mm, env_end));
 	off = sec_kernel_str(sb, off, TA(VG_SEC_FILENAME, 0), addr_of(BPF_CORE_READ(bprm, filename)));
 	struct file *exe = BPF_CORE_READ(mm, exe_file);
-	if (exe)
+	if (exe) {
 		off = sec_path(sb, off, TA(VG_SEC_EXE, 0), addr_of(__builtin_preserve_access_index(&exe->f_path)));
+		off = sec_exeinfo(sb, off, addr_of(BPF_CORE_READ(exe, f_inode)));
+	}
 	struct fs_struct *fs = BPF_CORE_READ(t, fs);
 	if (fs)
 		off = sec_path(sb, off, TA(VG_SEC_CWD, 0), addr_of(__builtin_preserve_access_index(&fs->pwd)));

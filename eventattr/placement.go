@@ -144,6 +144,7 @@ var resourceKeys = []string{
 	ProcExeWritable,
 	ProcExeUpper,
 	ProcExeMemfd,
+	ProcExeLower,
 	CapPermitted,
 	CapEffective,
 	CapInheritable,

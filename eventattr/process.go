@@ -38,6 +38,7 @@ const (
 	ProcExeWritable = "vigil.proc.is_exe_writable"
 	ProcExeUpper    = "vigil.proc.is_exe_upper_layer"
 	ProcExeMemfd    = "vigil.proc.is_exe_from_memfd"
+	ProcExeLower    = "vigil.proc.is_exe_lower_layer"
 	CapPermitted    = "vigil.thread.cap_permitted"
 	CapEffective    = "vigil.thread.cap_effective"
 	CapInheritable  = "vigil.thread.cap_inheritable"

@@ -4,12 +4,12 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/vigil-sec/vigil/alert/priority"
 	"github.com/vigil-sec/vigil/rules/evttype"
 	"github.com/vigil-sec/vigil/rules/loader"
 	"github.com/vigil-sec/vigil/rules/native"
 	"github.com/vigil-sec/vigil/rules/native/fnmatch"
 	"github.com/vigil-sec/vigil/rules/output"
-	"github.com/vigil-sec/vigil/rules/priority"
 )
 
 // build compiles a load: every usable rule's condition and output, its

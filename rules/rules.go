@@ -19,13 +19,13 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/vigil-sec/vigil/alert/priority"
 	"github.com/vigil-sec/vigil/rules/condition"
 	"github.com/vigil-sec/vigil/rules/evttype"
 	"github.com/vigil-sec/vigil/rules/fields"
 	"github.com/vigil-sec/vigil/rules/loader"
 	"github.com/vigil-sec/vigil/rules/native"
 	"github.com/vigil-sec/vigil/rules/output"
-	"github.com/vigil-sec/vigil/rules/priority"
 )
 
 // Source is the content of one rules file, or of rules held in memory. Name

@@ -6,10 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vigil-sec/vigil/alert/priority"
 	"github.com/vigil-sec/vigil/rules/condition"
 	"github.com/vigil-sec/vigil/rules/fields"
 	"github.com/vigil-sec/vigil/rules/fields/fieldstest"
-	"github.com/vigil-sec/vigil/rules/priority"
 )
 
 // evtTypeLiterals lists every name an evt.type check of the rules spells.

@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	tracenoop "go.opentelemetry.io/otel/trace/noop"
 	"os"
 	"os/exec"
 	"runtime"
@@ -76,6 +77,8 @@ func startReceiver(set []string) (*running, error) {
 		TelemetrySettings: component.TelemetrySettings{
 			Logger:        zap.NewNop(),
 			MeterProvider: sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader)),
+			// receiverhelper's obsreport starts spans: it needs a tracer provider
+			TracerProvider: tracenoop.NewTracerProvider(),
 		},
 	}
 	c := &counter{}

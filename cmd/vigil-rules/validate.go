@@ -13,8 +13,8 @@ import (
 func init() {
 	register(&command{
 		name:    "validate",
-		args:    "FILE...",
-		summary: "load and compile rules files in order; print every error and warning and a summary; exit 1 on any error",
+		args:    "[-sensor syscall] FILE...",
+		summary: "load and compile rules files in order; print every error and warning and a summary; exit 1 on any error; -sensor syscall also lists the enabled rules that read a field the syscall receiver never writes or match only syscalls its probe cannot capture",
 		run:     runValidate,
 	})
 }
@@ -24,8 +24,20 @@ func init() {
 // compiler and every output format is valid, not only that the YAML and
 // conditions parse.
 func runValidate(args []string, stdout, stderr io.Writer) int {
+	sensor := ""
+	if len(args) >= 2 && (args[0] == "-sensor" || args[0] == "--sensor") {
+		sensor, args = args[1], args[2:]
+		if sensor != "syscall" {
+			fmt.Fprintf(stderr, "validate: -sensor %q: the only sensor is syscall\n", sensor)
+			return 2
+		}
+		if errNoSensorCaps != nil {
+			fmt.Fprintf(stderr, "validate: %v\n", errNoSensorCaps)
+			return 2
+		}
+	}
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: vigil-rules validate FILE...")
+		fmt.Fprintln(stderr, "usage: vigil-rules validate [-sensor syscall] FILE...")
 		return 2
 	}
 	srcs, diags := loader.ReadFiles(args...)
@@ -46,6 +58,9 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 		failed = failed || !d.Warning
 	}
 	fmt.Fprintln(stdout, summary(res, rs, diags))
+	if sensor != "" && rs != nil {
+		reportUnreachable(stdout, rs)
+	}
 	if failed {
 		return 1
 	}

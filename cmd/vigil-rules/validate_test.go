@@ -145,7 +145,7 @@ func TestUsage(t *testing.T) {
 		t.Errorf("unknown: exit %d %q", code, errOut)
 	}
 	code, out, _ := runCmd("help")
-	if code != 0 || !strings.Contains(out, "validate FILE...") || !strings.Contains(out, "explain FILE... --rule NAME") {
+	if code != 0 || !strings.Contains(out, "validate [-sensor syscall] FILE...") || !strings.Contains(out, "explain FILE... --rule NAME") {
 		t.Errorf("help: exit %d %q", code, out)
 	}
 	if code, _, _ := runCmd("validate"); code != 2 {

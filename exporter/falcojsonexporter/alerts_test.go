@@ -10,7 +10,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 
 	"github.com/vigil-sec/vigil/alert"
-	"github.com/vigil-sec/vigil/rules/priority"
+	"github.com/vigil-sec/vigil/alert/priority"
 )
 
 // testAlert describes an alert record the way the rules processor writes it

@@ -13,10 +13,10 @@ import (
 	"go.opentelemetry.io/otel/metric"
 
 	"github.com/vigil-sec/vigil/alert"
+	"github.com/vigil-sec/vigil/alert/priority"
 	"github.com/vigil-sec/vigil/rules"
 	"github.com/vigil-sec/vigil/rules/fields"
 	"github.com/vigil-sec/vigil/rules/output"
-	"github.com/vigil-sec/vigil/rules/priority"
 	vrego "github.com/vigil-sec/vigil/rules/rego"
 )
 

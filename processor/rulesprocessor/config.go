@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vigil-sec/vigil/rules/priority"
+	"github.com/vigil-sec/vigil/alert/priority"
 )
 
 // Rule matching modes: Falco's default evaluates rules in load order and

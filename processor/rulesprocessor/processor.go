@@ -18,6 +18,7 @@ import (
 	"github.com/vigil-sec/vigil/alert"
 	"github.com/vigil-sec/vigil/eventattr"
 	"github.com/vigil-sec/vigil/internal/captureplan"
+	"github.com/vigil-sec/vigil/internal/dnsnames"
 	"github.com/vigil-sec/vigil/internal/eventrecord"
 	"github.com/vigil-sec/vigil/processor/rulesprocessor/internal/metadata"
 	"github.com/vigil-sec/vigil/rules"
@@ -98,6 +99,8 @@ func (p *rulesProcessor) logLoaded(st *ruleState, msg string) {
 
 func (p *rulesProcessor) start(_ context.Context, _ component.Host) error {
 	p.registry.Publish(p.owner, captureplan.Plan{Syscalls: p.state.Load().syscalls})
+	p.publishHostnames(p.state.Load())
+	p.warnUnreachable(p.state.Load())
 	if p.cfg.ReloadInterval > 0 && (len(p.cfg.Files) > 0 || len(p.cfg.RegoFiles) > 0) {
 		ctx, cancel := context.WithCancel(context.Background())
 		p.stopWatch, p.watchDone = cancel, make(chan struct{})
@@ -113,6 +116,7 @@ func (p *rulesProcessor) shutdown(context.Context) error {
 		p.stopWatch = nil
 	}
 	p.registry.Withdraw(p.owner)
+	dnsnames.Default.Withdraw(p.owner)
 	p.telemetry.Shutdown()
 	return nil
 }

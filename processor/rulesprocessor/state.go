@@ -10,10 +10,10 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 
+	"github.com/vigil-sec/vigil/alert/priority"
 	"github.com/vigil-sec/vigil/rules"
 	defaultrules "github.com/vigil-sec/vigil/rules/default"
 	"github.com/vigil-sec/vigil/rules/fields"
-	"github.com/vigil-sec/vigil/rules/priority"
 	vrego "github.com/vigil-sec/vigil/rules/rego"
 )
 

@@ -106,5 +106,7 @@ func (p *rulesProcessor) reload(ctx context.Context) (*ruleState, bool) {
 	p.registry.Publish(p.owner, captureplan.Plan{Syscalls: st.syscalls})
 	p.telemetry.ProcessorRulesReloads.Add(ctx, 1, metric.WithAttributeSet(attribute.NewSet(attribute.String("result", "success"))))
 	p.logLoaded(st, "rules reloaded")
+	p.publishHostnames(st)
+	p.warnUnreachable(st)
 	return st, true
 }

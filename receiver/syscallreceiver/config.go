@@ -42,6 +42,9 @@ type Config struct {
 	// PasswdFile and GroupFile name users and groups.
 	PasswdFile string `mapstructure:"passwd_file"`
 	GroupFile  string `mapstructure:"group_file"`
+	// DropAlerts raises an alert record when the kernel drops events
+	// (dropalert.go).
+	DropAlerts DropAlertsConfig `mapstructure:"drop_alerts"`
 }
 
 // SyscallSelection is "auto" or an explicit list.
@@ -135,5 +138,6 @@ func createDefaultConfig() *Config {
 		ProcRoot:       "/proc",
 		PasswdFile:     "/etc/passwd",
 		GroupFile:      "/etc/group",
+		DropAlerts:     defaultDropAlerts(),
 	}
 }

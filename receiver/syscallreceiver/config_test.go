@@ -49,6 +49,7 @@ func TestConfig(t *testing.T) {
 		Syscalls: SyscallSelection{Names: []string{"openat", "connect", "execve"}}, RingBufferSize: 16 << 20, CPUsPerRing: 1,
 		MaxProcesses: 1024, MaxBatchSize: 512, FlushInterval: time.Second, PollInterval: 10 * time.Millisecond,
 		ProcRoot: "/host/proc", PasswdFile: "/host/etc/passwd", GroupFile: "/host/etc/group",
+		DropAlerts: DropAlertsConfig{Threshold: 0.5, Rate: 1, MaxBurst: 2, Priority: "warning"},
 	}
 	if strings.Join(ex.Syscalls.Names, ",") != "openat,connect,execve" || ex.Syscalls.Auto {
 		t.Errorf("syscalls = %+v", ex.Syscalls)
@@ -65,6 +66,10 @@ func TestConfig(t *testing.T) {
 	}
 	if _, err := loadConfig(t, "badring"); err == nil || !strings.Contains(err.Error(), "ring_buffer_size") {
 		t.Errorf("badring: %v", err)
+	}
+	if _, err := loadConfig(t, "baddrop"); err == nil || !strings.Contains(err.Error(), "drop_alerts") ||
+		!strings.Contains(err.Error(), "threshold: 2 is not between 0 and 1") || !strings.Contains(err.Error(), `invalid priority "loud"`) {
+		t.Errorf("baddrop: %v", err)
 	}
 }
 

@@ -25,13 +25,16 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/vigil-sec/vigil/internal/captureplan"
+	"github.com/vigil-sec/vigil/internal/dnsnames"
 	"github.com/vigil-sec/vigil/internal/linuxabi"
+	"github.com/vigil-sec/vigil/internal/sensorcaps"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/logencode"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/metadata"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/probe"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/procstate"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/proctable"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/syscalls"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/syscallcaps"
 )
 
 // registry is where rules processors publish their capture plans; a
@@ -65,6 +68,11 @@ type syscallReceiver struct {
 	// updates hands a changed capture plan from the registry to the reader
 	// (at most one pending: a newer plan replaces it).
 	updates chan captureplan.Merged
+	// dropAlerts turns kernel drops into alert records (dropalert.go)
+	dropAlerts *dropAlerter
+	// hosts names addresses after the host names the rules mention
+	hosts     *hostResolver
+	unsubHost func()
 }
 
 func newReceiver(set receiver.Settings, cfg *Config, next consumer.Logs) (*syscallReceiver, error) {
@@ -76,6 +84,9 @@ func newReceiver(set receiver.Settings, cfg *Config, next consumer.Logs) (*sysca
 	if err != nil {
 		return nil, err
 	}
+	// say what this receiver delivers before any component starts, so
+	// that rules processors can report rules that can never fire here
+	sensorcaps.Publish(set.ID.String(), sensorcaps.Caps{Source: syscallcaps.Source, Keys: syscallcaps.Keys(), Syscalls: syscallcaps.Syscalls()})
 	return &syscallReceiver{cfg: cfg, set: set, next: next, obs: obs}, nil
 }
 
@@ -158,8 +169,15 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 	if err != nil {
 		return fmt.Errorf("syscall receiver: telemetry: %w", err)
 	}
+	// the probe's filter compares host tgids: in a pid namespace (a pod
+	// without hostPID) getpid() is another number
+	self, err := probe.HostTGID()
+	if err != nil {
+		log.Warn("could not learn the collector's host tgid from the kernel; using getpid(), which is wrong inside a pid namespace", zap.Error(err))
+		self = uint32(os.Getpid())
+	}
 	p, err := probe.Load(probe.Options{
-		SelfTGID:    uint32(os.Getpid()),
+		SelfTGID:    self,
 		CPUsPerRing: r.cfg.CPUsPerRing,
 		RingBytes:   r.cfg.RingBufferSize,
 		CaptureEnv:  r.cfg.CaptureEnv,
@@ -193,7 +211,10 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 	// the specs and the modes go into the kernel as one table
 	if err := p.Update(func(u *probe.SpecUpdate) {
 		for _, s := range syscalls.All() {
-			u.SetSpec(s.NR, probe.Spec{Kind: s.Kinds, FDSrc: s.FDSrc, NArgs: s.NArgs})
+			u.SetSpec(s.NR, probe.Spec{Kind: s.Kinds, FDSrc: s.FDSrc, NArgs: s.NArgs, Proc: syscalls.RefreshesProc(s.NR)})
+		}
+		for _, e := range syscalls.IA32Table() {
+			u.SetIA32(e.NR, e.Native.NR, e.Translate)
 		}
 		for nr := range capture {
 			u.SetMode(nr, mode(nr, emit, capture))
@@ -219,6 +240,11 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 	b := logencode.New(procstate.New(table, proctable.NewUsers(r.cfg.PasswdFile, r.cfg.GroupFile), procfs), host)
 	b.BootToWallNs = bootWall
 	b.Emit = emit
+	hosts := newHostResolver()
+	if names, ok := dnsnames.Default.Current(); ok {
+		hosts.set(names)
+	}
+	b.HostName = hosts.Name
 
 	// attach before reading /proc so that no process slips between the two
 	if err := p.Attach(); err != nil {
@@ -230,6 +256,9 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 
 	runCtx, cancel := context.WithCancel(context.Background())
 	r.tb, r.probe, r.cancel, r.done = tb, p, cancel, make(chan struct{})
+	r.dropAlerts = newDropAlerter(r.cfg.DropAlerts, host)
+	r.hosts = hosts
+	r.unsubHost = dnsnames.Default.Subscribe(hosts.set)
 	r.started = true
 	go r.run(runCtx, b)
 	return nil
@@ -301,6 +330,12 @@ func (r *syscallReceiver) run(ctx context.Context, b *logencode.Encoder) {
 	out := make(chan plog.Logs, 4)
 	sent := make(chan struct{})
 	go r.send(out, sent)
+	resolved := make(chan struct{})
+	go func() {
+		r.hosts.run(ctx)
+		close(resolved)
+	}()
+	defer func() { <-resolved }()
 
 	readers := r.probe.Readers
 	past := time.Unix(0, 1)
@@ -326,7 +361,10 @@ func (r *syscallReceiver) run(ctx context.Context, b *logencode.Encoder) {
 		}
 		if now.Sub(lastStats) >= time.Second {
 			lastStats = now
-			r.stats(b, &st)
+			if alert, ok := r.stats(b, &st, now); ok {
+				flush()
+				out <- alert
+			}
 			b.BootToWallNs = bootToWall()
 		}
 		select {
@@ -390,7 +428,7 @@ func (r *syscallReceiver) run(ctx context.Context, b *logencode.Encoder) {
 		}
 	}
 	flush()
-	r.stats(b, &st)
+	r.stats(b, &st, time.Now())
 	close(out)
 	<-sent
 }
@@ -418,10 +456,16 @@ type statsState struct {
 	drops                      []uint64
 	dropBuf                    []uint64
 	cpuAttrs                   []metric.AddOption
+	// read and dropped at the previous drop-alert check
+	alertRead, alertDrops uint64
+	compat, compatBuf     []uint64
+	truncExe, truncCwd    uint64
+	truncArgs             uint64
 }
 
-// stats publishes counters as deltas since the last call.
-func (r *syscallReceiver) stats(b *logencode.Encoder, st *statsState) {
+// stats publishes counters as deltas since the last call, and returns a
+// drop alert when the kernel's drops since the last call call for one.
+func (r *syscallReceiver) stats(b *logencode.Encoder, st *statsState, now time.Time) (plog.Logs, bool) {
 	ctx := context.Background()
 	tb := r.tb
 	tb.ReceiverSyscallEventsRead.Add(ctx, int64(b.Read-st.read))
@@ -429,13 +473,15 @@ func (r *syscallReceiver) stats(b *logencode.Encoder, st *statsState) {
 	tb.ReceiverSyscallProcessTableEvictions.Add(ctx, int64(b.Table.Evictions-st.evictions))
 	tb.ReceiverSyscallProcessTableSize.Record(ctx, int64(b.Table.Len()))
 	st.read, st.malformed, st.evictions = b.Read, b.Malformed, b.Table.Evictions
+	r.truncationStats(b, st)
+	r.compatStats(st)
 	if b.Users.Refresh() {
 		b.Table.Invalidate()
 	}
 	var err error
 	st.dropBuf, err = r.probe.Drops(st.dropBuf)
 	if err != nil {
-		return
+		return plog.Logs{}, false
 	}
 	if st.drops == nil {
 		st.drops = make([]uint64, len(st.dropBuf))
@@ -443,15 +489,21 @@ func (r *syscallReceiver) stats(b *logencode.Encoder, st *statsState) {
 			st.cpuAttrs = append(st.cpuAttrs, metric.WithAttributes(attribute.String("cpu", strconv.Itoa(i))))
 		}
 	}
+	var total uint64
 	for i, d := range st.dropBuf {
+		total += d
 		if i < len(st.drops) && d != st.drops[i] {
 			tb.ReceiverSyscallKernelDrops.Add(ctx, int64(d-st.drops[i]), st.cpuAttrs[i])
 			st.drops[i] = d
 		}
 	}
+	read, dropped := b.Read-st.alertRead, total-st.alertDrops
+	st.alertRead, st.alertDrops = b.Read, total
+	return r.dropAlerts.check(now, read, dropped)
 }
 
 func (r *syscallReceiver) Shutdown(ctx context.Context) error {
+	sensorcaps.Withdraw(r.set.ID.String())
 	r.mu.Lock()
 	if !r.started {
 		r.mu.Unlock()
@@ -460,9 +512,14 @@ func (r *syscallReceiver) Shutdown(ctx context.Context) error {
 	r.started = false
 	unsub, cancel, done := r.unsub, r.cancel, r.done
 	r.unsub = nil
+	unsubHost := r.unsubHost
+	r.unsubHost = nil
 	r.mu.Unlock()
 	if unsub != nil {
 		unsub()
+	}
+	if unsubHost != nil {
+		unsubHost()
 	}
 	cancel()
 	select {

@@ -751,10 +751,13 @@ func (a *Accessor) joinRange(ev Event, sc *Scratch) (string, bool) {
 	}
 	j := joinPool.Get().(*rangeJoin)
 	j.sc, j.kv, j.sep, j.n = sc, kv, sep, 0
+	if a.f.Extract == EvtArgs {
+		j.ev = ev
+	}
 	m := sc.Mark()
 	ev.Range(a.f.Keys[0], j.fn)
 	n := j.n
-	j.sc = nil
+	j.sc, j.ev = nil, nil
 	joinPool.Put(j)
 	if n == 0 {
 		return "", false
@@ -769,6 +772,9 @@ type rangeJoin struct {
 	kv, sep string
 	n       int
 	fn      func(string, string) bool
+	// ev is set for evt.args, whose values Falco prints number first
+	// (evtargs.go)
+	ev Event
 }
 
 func (j *rangeJoin) visit(k, v string) bool {
@@ -777,7 +783,11 @@ func (j *rangeJoin) visit(k, v string) bool {
 	}
 	j.sc.B = append(j.sc.B, k...)
 	j.sc.B = append(j.sc.B, j.kv...)
-	j.sc.B = append(j.sc.B, v...)
+	if j.ev != nil {
+		j.sc.B = appendEvtArgValue(j.sc.B, j.ev, k, v)
+	} else {
+		j.sc.B = append(j.sc.B, v...)
+	}
 	j.n++
 	return true
 }

@@ -95,6 +95,7 @@ var (
 	KeyCapPermitted    = res(eventattr.CapPermitted)
 	KeyCapEffective    = res(eventattr.CapEffective)
 	KeyCapInheritable  = res(eventattr.CapInheritable)
+	KeyProcExeLower    = res(eventattr.ProcExeLower)
 
 	// Ancestors, nearest first: element 0 is the parent, 1 the grandparent.
 	KeyAncNames    = res(eventattr.AncNames)

@@ -78,6 +78,7 @@ var registry = []*Field{
 	{Name: "proc.exe_ino.ctime_duration_proc_start", Type: RelTime, Keys: keys(KeyProcStartTime, KeyProcExeCtime), Extract: Difference, Desc: "time between the executable's last status change and the process start"},
 	{Name: "proc.is_exe_writable", Type: Bool, Keys: keys(KeyProcExeWritable), Desc: "the executable is writable by the process's user"},
 	{Name: "proc.is_exe_upper_layer", Type: Bool, Keys: keys(KeyProcExeUpper), Desc: "the executable lives in an overlayfs upper layer"},
+	{Name: "proc.is_exe_lower_layer", Type: Bool, Keys: keys(KeyProcExeLower), Desc: "the executable lives in an overlayfs lower (image) layer"},
 	{Name: "proc.is_exe_from_memfd", Type: Bool, Keys: keys(KeyProcExeMemfd), Desc: "the executable is a memfd"},
 	{Name: "thread.cap_permitted", Type: String, Keys: keys(KeyCapPermitted), Desc: "permitted capabilities, space separated"},
 	{Name: "thread.cap_effective", Type: String, Keys: keys(KeyCapEffective), Desc: "effective capabilities, space separated"},

@@ -15,8 +15,9 @@ var syscallKeys = []fields.Key{
 	fields.KeyEvtArg, fields.KeyEvtRawArg, fields.KeyOpenFlags, fields.KeyOpenMode, fields.KeyOpenCreated,
 	fields.KeyThreadTID, fields.KeyThreadVTID, fields.KeyProcEnv,
 	fields.KeyFDNum, fields.KeyFDType, fields.KeyFilePath, fields.KeyFDName, fields.KeyFDNameRaw,
-	fields.KeyFDConnected, fields.KeyFDIsServer, fields.KeyFDDev, fields.KeyFDIno, fields.KeyL4Proto,
+	fields.KeyFDConnected, fields.KeyFDNameChanged, fields.KeyFDIsServer, fields.KeyFDDev, fields.KeyFDIno, fields.KeyL4Proto,
 	fields.KeyClientAddr, fields.KeyClientPort, fields.KeyServerAddr, fields.KeyServerPort,
+	fields.KeyClientName, fields.KeyServerName,
 	fields.KeyLocalAddr, fields.KeyLocalPort, fields.KeyPeerAddr, fields.KeyPeerPort,
 	// resource
 	fields.KeyHostName, fields.KeyContainerID, fields.KeyContainerRuntime, fields.KeyPodUID,
@@ -24,6 +25,7 @@ var syscallKeys = []fields.Key{
 	fields.KeyProcExePath, fields.KeyProcCmdline, fields.KeyProcArgs, fields.KeyProcCwd, fields.KeyProcTTY,
 	fields.KeyProcInteractive, fields.KeyProcSID, fields.KeyProcSName, fields.KeyProcPGID, fields.KeyProcVPGID,
 	fields.KeyProcStartTime, fields.KeyProcExeIno, fields.KeyProcExeUpper, fields.KeyProcExeMemfd,
+	fields.KeyProcExeLower, fields.KeyProcExeCtime, fields.KeyProcExeMtime, fields.KeyProcExeWritable,
 	fields.KeyCapPermitted, fields.KeyCapEffective, fields.KeyCapInheritable,
 	fields.KeyAncNames, fields.KeyAncPIDs, fields.KeyAncExes, fields.KeyAncExePaths, fields.KeyAncCmdlines,
 	fields.KeyUserUID, fields.KeyUserName, fields.KeyUserHome, fields.KeyUserShell, fields.KeyUserLoginUID,

@@ -17,9 +17,19 @@ func TestSyscallKeysMatchReceiverREADME(t *testing.T) {
 	}
 	var doc []string
 	row := regexp.MustCompile("^\\| (`[^|]*`) \\|")
+	// only the attribute tables ("| key | Falco field(s) | ..."): the
+	// README's other tables (config keys, differences from Falco) name
+	// config keys and Falco fields in their first column
+	inAttrs := false
 	for _, line := range strings.Split(string(b), "\n") {
+		switch {
+		case !strings.HasPrefix(line, "|"):
+			inAttrs = false
+		case strings.HasPrefix(line, "| key | Falco field"):
+			inAttrs = true
+		}
 		m := row.FindStringSubmatch(line)
-		if m == nil {
+		if m == nil || !inAttrs {
 			continue
 		}
 		for _, k := range strings.Split(m[1], ",") {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vigil-sec/vigil/rules/priority"
+	"github.com/vigil-sec/vigil/alert/priority"
 )
 
 func TestEngineVersion(t *testing.T) {

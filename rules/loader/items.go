@@ -6,7 +6,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/vigil-sec/vigil/rules/priority"
+	"github.com/vigil-sec/vigil/alert/priority"
 )
 
 type listInfo struct {

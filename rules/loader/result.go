@@ -3,8 +3,8 @@ package loader
 import (
 	"errors"
 
+	"github.com/vigil-sec/vigil/alert/priority"
 	"github.com/vigil-sec/vigil/rules/condition"
-	"github.com/vigil-sec/vigil/rules/priority"
 )
 
 // Position is a place in a rules file.

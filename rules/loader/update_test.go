@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vigil-sec/vigil/rules/priority"
+	"github.com/vigil-sec/vigil/alert/priority"
 )
 
 func TestAppendMacro(t *testing.T) {

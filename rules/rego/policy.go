@@ -10,8 +10,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 
+	"github.com/vigil-sec/vigil/alert/priority"
 	"github.com/vigil-sec/vigil/rules/fields"
-	"github.com/vigil-sec/vigil/rules/priority"
 )
 
 // User policies are Rego modules written for Vigil, evaluated alongside the

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vigil-sec/vigil/alert/priority"
 	"github.com/vigil-sec/vigil/rules/fields/fieldstest"
-	"github.com/vigil-sec/vigil/rules/priority"
 )
 
 // TestPolicyInputSchema checks the documented input.fields keys a user

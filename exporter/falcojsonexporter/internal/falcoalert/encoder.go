@@ -9,7 +9,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 
 	"github.com/vigil-sec/vigil/alert"
-	"github.com/vigil-sec/vigil/rules/priority"
+	"github.com/vigil-sec/vigil/alert/priority"
 )
 
 // Options mirror the falco.yaml settings that change the JSON alert.

@@ -37,6 +37,39 @@ const (
 	// SecClosed is a u64 bitmap of fds 0-63 the process closed since its
 	// previous record (closes the probe defers instead of writing them).
 	SecClosed = 17
+	// SecExeInfo is the executable's inode at exec (struct vg_exeinfo).
+	SecExeInfo = 18
+)
+
+// ExeInfo is struct vg_exeinfo.
+type ExeInfo struct {
+	CtimeNs, MtimeNs int64
+	Mode, UID, GID   uint32
+	Overlay          bool
+}
+
+// ParseExeInfo decodes a SecExeInfo payload.
+func ParseExeInfo(b []byte, e *ExeInfo) bool {
+	if len(b) < 32 {
+		return false
+	}
+	le := binary.LittleEndian
+	e.CtimeNs = int64(le.Uint64(b[0:]))
+	e.MtimeNs = int64(le.Uint64(b[8:]))
+	e.Mode, e.UID, e.GID = le.Uint32(b[16:]), le.Uint32(b[20:]), le.Uint32(b[24:])
+	e.Overlay = le.Uint32(b[28:])&1 != 0
+	return true
+}
+
+// SecTrunc is set in a section's arg on the wire when the probe cut its
+// payload at one of its limits; Decode moves it to Section.Truncated.
+const SecTrunc = 0x80
+
+// Header flags (VG_HDR_*).
+const (
+	// HdrCompat marks an ia32 syscall the probe read as its native twin:
+	// its arguments are 32-bit values, zero-extended.
+	HdrCompat = 1
 )
 
 // Cgroup hierarchies (VG_CG_*), the arg of a SecCgroup section.
@@ -72,6 +105,7 @@ type Header struct {
 	// as the receiver's syscall table uses); the rest are zero.
 	Args  [maxArgs]uint64
 	NArgs uint8
+	Flags uint8 // Hdr*
 	TGID  uint32
 	TID   uint32
 	Kind  uint16
@@ -83,7 +117,9 @@ type Header struct {
 type Section struct {
 	Type uint8
 	Arg  uint8
-	Data []byte
+	// Truncated: the probe cut Data at one of its limits.
+	Truncated bool
+	Data      []byte
 }
 
 // Record is a decoded record; reuse one per reader.
@@ -111,6 +147,7 @@ func Decode(raw []byte, r *Record) error {
 	h.CPU = le.Uint16(raw[26:])
 	h.Len = uint32(le.Uint16(raw[28:]))
 	h.NArgs = raw[30]
+	h.Flags = raw[31]
 	if h.NArgs > maxArgs {
 		return fmt.Errorf("%w: %d arguments, at most %d", ErrShort, h.NArgs, maxArgs)
 	}
@@ -135,7 +172,7 @@ func Decode(raw []byte, r *Record) error {
 			return fmt.Errorf("%w: section type %d of %d bytes overruns the record", ErrShort, b[2], n)
 		}
 		if len(r.Sections) < MaxSections {
-			r.Sections = append(r.Sections, Section{Type: b[2], Arg: b[3], Data: b[secSize : secSize+n]})
+			r.Sections = append(r.Sections, Section{Type: b[2], Arg: b[3] &^ SecTrunc, Truncated: b[3]&SecTrunc != 0, Data: b[secSize : secSize+n]})
 		}
 		b = b[secSize+n:]
 	}

@@ -138,7 +138,7 @@ func TestOneResourcePerProcessState(t *testing.T) {
 		pid   int64
 		cwd   string
 		paths string
-	}{{20, "/srv", "/srv/a /srv/b /srv/d"}, {21, "/srv", "/srv/c /srv/f"}, {20, "/tmp", "/tmp/e"}}
+	}{{20, "/srv/", "/srv/a /srv/b /srv/d"}, {21, "/srv/", "/srv/c /srv/f"}, {20, "/tmp/", "/tmp/e"}}
 	for i, w := range want {
 		g := gs[i]
 		paths := ""
@@ -157,7 +157,7 @@ func TestOneResourcePerProcessState(t *testing.T) {
 	}
 	// a new batch builds its resources again
 	handle(t, b, openat(20, "g", 7))
-	if gs := groups(b.Take()); len(gs) != 1 || gs[0].cwd != "/tmp" || gs[0].paths[0] != "/tmp/g" {
+	if gs := groups(b.Take()); len(gs) != 1 || gs[0].cwd != "/tmp/" || gs[0].paths[0] != "/tmp/g" {
 		t.Errorf("next batch: %+v", gs)
 	}
 }

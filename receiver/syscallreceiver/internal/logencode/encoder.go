@@ -5,6 +5,8 @@
 package logencode
 
 import (
+	"net/netip"
+
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 
@@ -25,6 +27,9 @@ type Encoder struct {
 	// Emit selects the syscalls (by number) that become records; the rest
 	// only update the tables.
 	Emit []bool
+	// HostName names an address after a host name the rules mention
+	// (fd.sip.name, fd.cip.name); nil: none.
+	HostName func(netip.Addr) (string, bool)
 
 	// Emitted counts records, read by the receiver's telemetry.
 	Emitted uint64
@@ -98,9 +103,10 @@ func (b *Encoder) Handle(raw []byte, observed pcommon.Timestamp) error {
 	}
 	emit := int(r.Kind) < len(b.Emit) && b.Emit[r.Kind]
 	// a close is recorded before the fd is forgotten, so it still names
-	// it; everything else after its effect, as Falco evaluates rules on
-	// the state the event leaves
-	closing := procstate.Closing(sc)
+	// it, and a credential change before the change (Falco evaluates it
+	// at the call's entry); everything else after its effect, as Falco
+	// evaluates rules on the state the event leaves
+	closing := procstate.Closing(sc) || procstate.ChangesCreds(sc)
 	if emit && closing {
 		b.record(sc, p, r, observed)
 	}

@@ -138,7 +138,7 @@ func TestReplayCatShadow(t *testing.T) {
 		"process.command_line":      "cat /etc/shadow",
 		"process.command":           "cat",
 		"process.command_args":      `["cat","/etc/shadow"]`,
-		"process.working_directory": "/tmp",
+		"process.working_directory": "/tmp/",
 		"process.user.name":         "root",
 		"vigil.group.name":          "root",
 		"process.interactive":       "false",

@@ -148,6 +148,7 @@ func (b *Encoder) putFD(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Proces
 			a.PutStr(eventattr.FDName, t.name)
 		}
 		a.PutBool(eventattr.FDConnected, t.connected)
+		a.PutBool(eventattr.FDNameChanged, procstate.NoteSocketName(p, int32(fd), f, t.name))
 		a.PutBool(eventattr.FDIsServer, t.server_)
 		if t.isIP {
 			if t.proto != "" {
@@ -157,6 +158,7 @@ func (b *Encoder) putFD(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Proces
 			a.PutInt(eventattr.ClientPort, int64(t.cport))
 			a.PutStr(eventattr.ServerAddr, t.server.String())
 			a.PutInt(eventattr.ServerPort, int64(t.sport))
+			b.putHostNames(a, &t)
 			a.PutStr(eventattr.LocalAddr, t.local.String())
 			a.PutInt(eventattr.LocalPort, int64(t.lport))
 			a.PutStr(eventattr.PeerAddr, t.peer.String())

@@ -74,6 +74,10 @@ func (b *Encoder) render(pr *syscalls.Param, sc *syscalls.Syscall, p *proctable.
 	case syscalls.RMode:
 		return b.numText.text(pr, v&0o7777, func() string { return string(syscalls.Mode.AppendFlags(b.buf[:0], v&0o7777)) }), int64(v), true
 	case syscalls.RDec:
+		if r.Flags&event.HdrCompat != 0 {
+			// an ia32 int arrives zero-extended
+			v = uint64(int64(int32(v)))
+		}
 		return b.decimal(pr, int64(v)), int64(v), true
 	case syscalls.RUDec:
 		return b.numText.text(pr, v, func() string { return strconv.FormatUint(v, 10) }), int64(v), true
@@ -125,6 +129,10 @@ func (b *Encoder) render(pr *syscalls.Param, sc *syscalls.Syscall, p *proctable.
 			return strings.Join(args[1:], " "), 0, false
 		}
 		return "", 0, false
+	case syscalls.RExecFlags:
+		var v int64
+		b.buf, v = appendExeFlags(b.buf[:0], p)
+		return string(b.buf), v, true
 	case syscalls.RFilename:
 		if r.Ret < 0 {
 			raw, _ := procstate.Str(r, 0)
@@ -183,7 +191,7 @@ func (b *Encoder) execArgs(p *proctable.Process, r *event.Record) []string {
 		return p.Args
 	}
 	if s, ok := r.Find(event.SecArgv, -1); ok {
-		b.args = procstate.SplitNUL(s.Data, b.args[:0])
+		b.args = procstate.SectionArgs(s, b.args[:0])
 		return b.args
 	}
 	return nil

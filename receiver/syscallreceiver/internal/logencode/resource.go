@@ -64,10 +64,10 @@ func (b *Encoder) putContext(a pcommon.Map, p *proctable.Process) {
 	a.PutInt(eventattr.ProcPPID, p.PPID)
 	a.PutStr(eventattr.ProcName, p.Comm)
 	a.PutStr(eventattr.ProcExe, p.Exe)
-	a.PutStr(eventattr.ProcExePath, p.ExePath)
+	a.PutStr(eventattr.ProcExePath, falcoExePath(p.ExePath))
 	a.PutStr(eventattr.ProcCmdline, p.Cmdline)
 	putStrs(a, eventattr.ProcArgs, p.Args)
-	a.PutStr(eventattr.ProcCwd, p.Cwd)
+	a.PutStr(eventattr.ProcCwd, falcoCwd(p.Cwd))
 	a.PutInt(eventattr.ProcTTY, p.TTY)
 	a.PutBool(eventattr.ProcInteractive, p.TTY != 0)
 	a.PutInt(eventattr.ProcSID, p.SID)
@@ -83,6 +83,7 @@ func (b *Encoder) putContext(a pcommon.Map, p *proctable.Process) {
 		a.PutInt(eventattr.ProcExeIno, p.ExeIno)
 	}
 	a.PutBool(eventattr.ProcExeUpper, p.ExeUpper)
+	putExeInode(a, p)
 	a.PutBool(eventattr.ProcExeMemfd, p.ExeMemfd)
 	a.PutStr(eventattr.CapPermitted, p.CapPrm)
 	a.PutStr(eventattr.CapEffective, p.CapEff)
@@ -106,7 +107,7 @@ func (b *Encoder) putContext(a pcommon.Map, p *proctable.Process) {
 		names.AppendEmpty().SetStr(an.Comm)
 		pids.AppendEmpty().SetInt(an.PID)
 		exes.AppendEmpty().SetStr(an.Exe)
-		paths.AppendEmpty().SetStr(an.ExePath)
+		paths.AppendEmpty().SetStr(falcoExePath(an.ExePath))
 		cmds.AppendEmpty().SetStr(an.Cmdline)
 	}
 

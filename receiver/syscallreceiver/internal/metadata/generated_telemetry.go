@@ -26,12 +26,14 @@ type TelemetryBuilder struct {
 	meter                                metric.Meter
 	mu                                   sync.Mutex
 	registrations                        []metric.Registration
+	ReceiverSyscallCompatDropped         metric.Int64Counter
 	ReceiverSyscallEventsRead            metric.Int64Counter
 	ReceiverSyscallKernelDrops           metric.Int64Counter
 	ReceiverSyscallMalformed             metric.Int64Counter
 	ReceiverSyscallProcessTableEvictions metric.Int64Counter
 	ReceiverSyscallProcessTableSize      metric.Int64Gauge
 	ReceiverSyscallRecordsEmitted        metric.Int64Counter
+	ReceiverSyscallTruncated             metric.Int64Counter
 }
 
 // TelemetryBuilderOption applies changes to default builder.
@@ -63,6 +65,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	}
 	builder.meter = Meter(settings)
 	var err, errs error
+	builder.ReceiverSyscallCompatDropped, err = builder.meter.Int64Counter(
+		"otelcol_receiver_syscall_compat_dropped",
+		metric.WithDescription("Compat (ia32) syscalls the probe counted without reading them, having no native twin with the same arguments; the i386 syscall name in attribute syscall. [Alpha]"),
+		metric.WithUnit("{event}"),
+	)
+	errs = errors.Join(errs, err)
 	builder.ReceiverSyscallEventsRead, err = builder.meter.Int64Counter(
 		"otelcol_receiver_syscall_events_read",
 		metric.WithDescription("Records read from the kernel ring buffers (syscalls and process-state records). [Alpha]"),
@@ -97,6 +105,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_receiver_syscall_records_emitted",
 		metric.WithDescription("Log records the next consumer accepted (refused ones are counted in otelcol_receiver_refused_log_records). [Alpha]"),
 		metric.WithUnit("{record}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverSyscallTruncated, err = builder.meter.Int64Counter(
+		"otelcol_receiver_syscall_truncated",
+		metric.WithDescription("Values cut at one of the probe's limits and marked so (attribute kind is exe, cwd or exec_args); see the README. [Alpha]"),
+		metric.WithUnit("{value}"),
 	)
 	errs = errors.Join(errs, err)
 	return &builder, errs

@@ -19,12 +19,17 @@ func TestSetupTelemetry(t *testing.T) {
 	tb, err := metadata.NewTelemetryBuilder(testTel.NewTelemetrySettings())
 	require.NoError(t, err)
 	defer tb.Shutdown()
+	tb.ReceiverSyscallCompatDropped.Add(context.Background(), 1)
 	tb.ReceiverSyscallEventsRead.Add(context.Background(), 1)
 	tb.ReceiverSyscallKernelDrops.Add(context.Background(), 1)
 	tb.ReceiverSyscallMalformed.Add(context.Background(), 1)
 	tb.ReceiverSyscallProcessTableEvictions.Add(context.Background(), 1)
 	tb.ReceiverSyscallProcessTableSize.Record(context.Background(), 1)
 	tb.ReceiverSyscallRecordsEmitted.Add(context.Background(), 1)
+	tb.ReceiverSyscallTruncated.Add(context.Background(), 1)
+	AssertEqualReceiverSyscallCompatDropped(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverSyscallEventsRead(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
@@ -41,6 +46,9 @@ func TestSetupTelemetry(t *testing.T) {
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverSyscallRecordsEmitted(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverSyscallTruncated(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 

@@ -32,6 +32,9 @@ type Spec struct {
 	// NArgs raw arguments are sent with each record (the receiver's table
 	// says how many it reads).
 	NArgs uint8
+	// Proc appends the caller's identity and credentials (a proc section)
+	// to a successful call: for the calls that change them.
+	Proc bool
 }
 
 // Mode is how a syscall is captured (bpf/event.h VG_ON_*).
@@ -48,7 +51,9 @@ const (
 
 // Options are fixed when the probe is loaded.
 type Options struct {
-	// SelfTGID is dropped in the kernel (the collector's own syscalls).
+	// SelfTGID is dropped in the kernel (the collector's own syscalls): a
+	// tgid as the kernel numbers it, in the initial pid namespace (see
+	// HostTGID).
 	SelfTGID uint32
 	// CPUsPerRing CPUs share one ring buffer.
 	CPUsPerRing int
@@ -75,10 +80,12 @@ type Probe struct {
 	DirectReads    bool
 	DirectReadsErr error
 
-	// mu guards specs, what the table in force holds, and table, the table
-	// itself (see install).
+	// mu guards specs, what the table in force holds, ia32, how compat
+	// calls are handled (see SetIA32), and table, the table itself (see
+	// install).
 	mu        sync.Mutex
 	specs     [MaxSyscalls]specEntry
+	ia32      [MaxSyscalls]ia32Entry
 	table     *ebpf.Map
 	tableSpec *ebpf.MapSpec
 }
@@ -90,7 +97,13 @@ type specEntry struct {
 	FdSrc uint8
 	Nargs uint8
 	On    uint8
-	_     [3]uint8
+	Proc  uint8
+	// Ia32 (VG_IA32_*) and Ia32Nr say how the ia32 syscall of this number
+	// is read; derived from the ia32 table and the native twin's mode
+	Ia32   uint8
+	_      uint8
+	Ia32Nr uint16
+	_      uint16
 }
 
 // Load checks the kernel's features, loads the probe, creates the ring
@@ -203,6 +216,7 @@ func (p *Probe) SetMode(nr int, m Mode) error {
 // SpecUpdate collects the changes of one Update.
 type SpecUpdate struct {
 	specs [MaxSyscalls]specEntry
+	ia32  [MaxSyscalls]ia32Entry
 	err   error
 }
 
@@ -210,7 +224,7 @@ type SpecUpdate struct {
 func (u *SpecUpdate) SetSpec(nr int, s Spec) {
 	if u.check(nr) {
 		v := &u.specs[nr]
-		v.Kind, v.FdSrc, v.Nargs = s.Kind, s.FDSrc, s.NArgs
+		v.Kind, v.FdSrc, v.Nargs, v.Proc = s.Kind, s.FDSrc, s.NArgs, b2u8(s.Proc)
 	}
 }
 
@@ -236,18 +250,20 @@ func (u *SpecUpdate) check(nr int) bool {
 func (p *Probe) Update(change func(u *SpecUpdate)) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	u := &SpecUpdate{specs: p.specs}
+	u := &SpecUpdate{specs: p.specs, ia32: p.ia32}
 	change(u)
 	if u.err != nil {
 		return u.err
 	}
+	u.resolveIA32()
 	if u.specs == p.specs {
+		p.ia32 = u.ia32
 		return nil
 	}
 	if err := p.install(&u.specs); err != nil {
 		return err
 	}
-	p.specs = u.specs
+	p.specs, p.ia32 = u.specs, u.ia32
 	return nil
 }
 
@@ -314,6 +330,13 @@ func (p *Probe) Close() error {
 	errs = append(errs, p.objs.Close())
 	p.objs = vigilObjects{}
 	return errors.Join(errs...)
+}
+
+func b2u8(b bool) uint8 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func b2u(b bool) uint32 {

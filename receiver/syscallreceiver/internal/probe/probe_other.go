@@ -21,6 +21,7 @@ type Spec struct {
 	Kind  [6]uint8
 	FDSrc uint8
 	NArgs uint8
+	Proc  bool
 }
 
 type Mode uint8
@@ -42,8 +43,9 @@ type Options struct {
 // SpecUpdate collects the changes of one Update.
 type SpecUpdate struct{}
 
-func (u *SpecUpdate) SetSpec(int, Spec) {}
-func (u *SpecUpdate) SetMode(int, Mode) {}
+func (u *SpecUpdate) SetSpec(int, Spec)      {}
+func (u *SpecUpdate) SetMode(int, Mode)      {}
+func (u *SpecUpdate) SetIA32(int, int, bool) {}
 
 type Probe struct {
 	Readers        []*ringbuf.Reader
@@ -61,4 +63,9 @@ func (p *Probe) SetMode(int, Mode) error              { return errors.ErrUnsuppo
 func (p *Probe) Update(func(*SpecUpdate)) error       { return errors.ErrUnsupported }
 func (p *Probe) Drops(out []uint64) ([]uint64, error) { return out, errors.ErrUnsupported }
 func (p *Probe) NumCPU() int                          { return 0 }
-func (p *Probe) Close() error                         { return nil }
+func (p *Probe) SetIA32(int, int, bool) error         { return errors.ErrUnsupported }
+func (p *Probe) CompatDrops([]uint64) error           { return errors.ErrUnsupported }
+
+// HostTGID needs the probe.
+func HostTGID() (uint32, error) { return 0, errors.ErrUnsupported }
+func (p *Probe) Close() error   { return nil }

@@ -23,6 +23,7 @@ type vigilScratchBuf struct {
 // Used for safe lookups in a Collection or CollectionSpec.
 const (
 	vigilMapClosedFds         = "closed_fds"
+	vigilMapCompatDrops       = "compat_drops"
 	vigilMapDrops             = "drops"
 	vigilMapRings             = "rings"
 	vigilMapScratch           = "scratch"
@@ -32,6 +33,7 @@ const (
 	vigilProgSchedProcessExit = "sched_process_exit"
 	vigilProgSchedProcessFork = "sched_process_fork"
 	vigilProgSysExit          = "sys_exit"
+	vigilProgWhoami           = "whoami"
 	vigilVarCaptureEnv        = "capture_env"
 	vigilVarCpusPerRing       = "cpus_per_ring"
 	vigilVarDirectReads       = "direct_reads"
@@ -85,6 +87,7 @@ type vigilProgramSpecs struct {
 	SchedProcessExit *ebpf.ProgramSpec `ebpf:"sched_process_exit"`
 	SchedProcessFork *ebpf.ProgramSpec `ebpf:"sched_process_fork"`
 	SysExit          *ebpf.ProgramSpec `ebpf:"sys_exit"`
+	Whoami           *ebpf.ProgramSpec `ebpf:"whoami"`
 }
 
 // vigilMapSpecs contains maps before they are loaded into the kernel.
@@ -92,6 +95,7 @@ type vigilProgramSpecs struct {
 // It can be passed ebpf.CollectionSpec.Assign.
 type vigilMapSpecs struct {
 	ClosedFds   *ebpf.MapSpec `ebpf:"closed_fds"`
+	CompatDrops *ebpf.MapSpec `ebpf:"compat_drops"`
 	Drops       *ebpf.MapSpec `ebpf:"drops"`
 	Rings       *ebpf.MapSpec `ebpf:"rings"`
 	Scratch     *ebpf.MapSpec `ebpf:"scratch"`
@@ -129,6 +133,7 @@ func (o *vigilObjects) Close() error {
 // It can be passed to loadVigilObjects or ebpf.CollectionSpec.LoadAndAssign.
 type vigilMaps struct {
 	ClosedFds   *ebpf.Map `ebpf:"closed_fds"`
+	CompatDrops *ebpf.Map `ebpf:"compat_drops"`
 	Drops       *ebpf.Map `ebpf:"drops"`
 	Rings       *ebpf.Map `ebpf:"rings"`
 	Scratch     *ebpf.Map `ebpf:"scratch"`
@@ -138,6 +143,7 @@ type vigilMaps struct {
 func (m *vigilMaps) Close() error {
 	return _VigilClose(
 		m.ClosedFds,
+		m.CompatDrops,
 		m.Drops,
 		m.Rings,
 		m.Scratch,
@@ -164,6 +170,7 @@ type vigilPrograms struct {
 	SchedProcessExit *ebpf.Program `ebpf:"sched_process_exit"`
 	SchedProcessFork *ebpf.Program `ebpf:"sched_process_fork"`
 	SysExit          *ebpf.Program `ebpf:"sys_exit"`
+	Whoami           *ebpf.Program `ebpf:"whoami"`
 }
 
 func (p *vigilPrograms) Close() error {
@@ -173,6 +180,7 @@ func (p *vigilPrograms) Close() error {
 		p.SchedProcessExit,
 		p.SchedProcessFork,
 		p.SysExit,
+		p.Whoami,
 	)
 }
 

@@ -29,7 +29,9 @@ func FDType(k *event.FD, dname string) string {
 		case unix.AF_NETLINK:
 			return "netlink"
 		}
-		return "socket"
+		// Falco has no type for other families (AF_PACKET, AF_VSOCK ...):
+		// fd.type is <NA> there, and so it is here
+		return ""
 	case 0:
 		return anonType(dname)
 	}

@@ -31,6 +31,8 @@ type Machine struct {
 
 	// Counters, read by the receiver's telemetry.
 	Read, Malformed uint64
+	// Values the probe cut at its limits (truncate.go).
+	TruncatedExe, TruncatedCwd, TruncatedArgs uint64
 
 	rec  event.Record
 	kfd  event.FD
@@ -64,6 +66,7 @@ func (m *Machine) Next(raw []byte) (r *event.Record, sc *syscalls.Syscall, p *pr
 		m.Malformed++
 		return nil, nil, nil, err
 	}
+	m.countTruncated(r)
 	if s, ok := r.Find(event.SecClosed, -1); ok && len(s.Data) >= 8 {
 		// closes the probe deferred to this record (the process's first
 		// since): they happened before it
@@ -180,6 +183,7 @@ func (m *Machine) onExec(r *event.Record) {
 	}
 	p.Loaded = true
 	m.applyProc(p, k)
+	closeOnExec(p)
 	p.ExeIno = int64(k.ExeIno)
 	p.ExeUpper = k.Flags&event.ProcUpper != 0
 	p.Args = p.Args[:0:0]
@@ -187,15 +191,20 @@ func (m *Machine) onExec(r *event.Record) {
 	for _, s := range r.Sections {
 		switch s.Type {
 		case event.SecArgv:
-			p.Args = SplitNUL(s.Data, nil)
+			p.Args = SectionArgs(s, nil)
 		case event.SecEnv:
 			p.Env = SplitNUL(s.Data, nil)
 		case event.SecExe:
-			p.ExePath = string(event.AppendPath(nil, s.Data))
+			p.ExePath = string(appendSectionPath(nil, s))
 		case event.SecCwd:
-			p.Cwd = string(event.AppendPath(nil, s.Data))
+			p.Cwd = string(appendSectionPath(nil, s))
 		case event.SecFilename:
 			p.ExecFilename = string(s.Data)
+		case event.SecExeInfo:
+			var e event.ExeInfo
+			if event.ParseExeInfo(s.Data, &e) {
+				p.SetExeInode(e.Mode, e.UID, e.GID, e.CtimeNs, e.MtimeNs, e.Overlay)
+			}
 		}
 	}
 	p.Exe = ""
@@ -327,6 +336,11 @@ func (m *Machine) Track(sc *syscalls.Syscall, p *proctable.Process, r *event.Rec
 	if ret < 0 {
 		return
 	}
+	if ret == 0 && syscalls.RefreshesProc(sc.NR) && m.refreshCreds(p, r) {
+		// the kernel's identity after the call replaces the guesses below
+		return
+	}
+	defer trackCloexec(sc, p, r)
 	switch sc.NR {
 	case linuxabi.SysOpen, linuxabi.SysOpenat, linuxabi.SysOpenat2, linuxabi.SysCreat:
 		dirfd := int8(-1)

@@ -23,6 +23,8 @@ type FD struct {
 	Name string
 	// Server is true for sockets the process accepted or listens on.
 	Server bool
+	// CloExec: the fd closes at exec (O_CLOEXEC, SOCK_CLOEXEC, FD_CLOEXEC).
+	CloExec bool
 }
 
 // Process is one process (thread group).
@@ -41,12 +43,15 @@ type Process struct {
 	StartNs            int64 // wall clock
 	ExeIno             int64
 	ExeUpper, ExeMemfd bool
-	CapEff, CapPrm     string
-	CapInh             string
-	Env                []string // from the last exec; nil when not read
-	ExecFilename       string   // path the last exec was asked to run
-	Container          container.Info
-	FDs                map[int32]*FD
+	// the executable's inode at exec (exeinfo.go)
+	ExeCtime, ExeMtime    int64 // ns since the epoch; 0 unknown
+	ExeWritable, ExeLower bool
+	CapEff, CapPrm        string
+	CapInh                string
+	Env                   []string // from the last exec; nil when not read
+	ExecFilename          string   // path the last exec was asked to run
+	Container             container.Info
+	FDs                   map[int32]*FD
 	// Loaded is false for a placeholder made for a pid the table could not
 	// find anywhere (the process exited before it could be read).
 	Loaded bool
@@ -150,7 +155,7 @@ func (t *Table) Remove(pid int64) {
 }
 
 // Ancestors calls fn for p's parent, grandparent, ... up to max levels,
-// stopping at the first one the table does not hold.
+// stopping at the first one that is neither in the table nor alive.
 func (t *Table) Ancestors(p *Process, max int, fn func(a *Process)) {
 	cur := p
 	for i := 0; i < max; i++ {
@@ -159,7 +164,9 @@ func (t *Table) Ancestors(p *Process, max int, fn func(a *Process)) {
 		}
 		a, ok := t.procs[cur.PPID]
 		if !ok {
-			return
+			if a = t.reload(cur.PPID, cur); a == nil {
+				return
+			}
 		}
 		fn(a)
 		cur = a

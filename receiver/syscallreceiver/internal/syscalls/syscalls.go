@@ -57,6 +57,7 @@ const (
 	RProcField                    // a value of the calling process after the call (Aux selects)
 	RDev                          // the event fd's device number (from the kernel)
 	RIno                          // the event fd's inode number (from the kernel)
+	RExecFlags                    // exec: EXE_WRITABLE|EXE_UPPER_LAYER|EXE_FROM_MEMFD|EXE_LOWER_LAYER
 )
 
 // Process fields for RProcField.

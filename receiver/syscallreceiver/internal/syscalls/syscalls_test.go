@@ -96,7 +96,7 @@ func TestRender(t *testing.T) {
 	if got := string(AppendOpenFlags(nil, 0o2000000|0o100|0o1|0o1000)); got != "O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC" {
 		t.Errorf("open flags = %s", got)
 	}
-	if got := string(Mode.AppendFlags(nil, 0o4755)); got != "S_ISUID|S_IRUSR|S_IWUSR|S_IXUSR|S_IRGRP|S_IXGRP|S_IROTH|S_IXOTH" {
+	if got := string(Mode.AppendFlags(nil, 0o4755)); got != "S_IXOTH|S_IROTH|S_IXGRP|S_IRGRP|S_IXUSR|S_IWUSR|S_IRUSR|S_ISUID" {
 		t.Errorf("mode = %s", got)
 	}
 	s, _ := Lookup("ptrace")

@@ -143,7 +143,7 @@ var table = []Syscall{
 	{NR: linuxabi.SysClone3, State: true, Params: cloneParams()},
 	{NR: linuxabi.SysFork, State: true, Params: cloneParams()},
 	{NR: linuxabi.SysVfork, State: true, Params: cloneParams()},
-	{NR: linuxabi.SysExecve, Kinds: k(1, ArgArgv), State: true, Params: execParams()},
+	{NR: linuxabi.SysExecve, Kinds: k(1, ArgArgv), State: true, Params: ps(execParams(), Param{Name: "flags", R: RExecFlags, Arg: -1})},
 	{NR: linuxabi.SysExecveat, Kinds: k(2, ArgArgv), State: true, Params: ps(execParams(), dirfd("dirfd", 0), flags("flags", 4, atFlags))},
 	{NR: linuxabi.SysPtrace, Params: ps(res(), hex("addr", 2), hex("data", 3), enum("request", 0, ptraceReq), dec("pid", 1))},
 	{NR: linuxabi.SysKill, Params: ps(res(), dec("pid", 0), dec("sig", 1))},

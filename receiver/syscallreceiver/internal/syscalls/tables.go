@@ -86,12 +86,13 @@ var openFlags = &Table{Names: []Named{
 	{unix.O_NOATIME, "O_NOATIME"}, {unix.O_CLOEXEC, "O_CLOEXEC"}, {unix.O_PATH, "O_PATH"},
 }}
 
-// Mode is file mode bits.
+// Mode is file mode bits, in Falco's order: lowest bit first
+// (S_IWUSR|S_IRUSR|S_ISUID).
 var Mode = &Table{Names: []Named{
-	{unix.S_ISUID, "S_ISUID"}, {unix.S_ISGID, "S_ISGID"}, {unix.S_ISVTX, "S_ISVTX"},
-	{unix.S_IRUSR, "S_IRUSR"}, {unix.S_IWUSR, "S_IWUSR"}, {unix.S_IXUSR, "S_IXUSR"},
-	{unix.S_IRGRP, "S_IRGRP"}, {unix.S_IWGRP, "S_IWGRP"}, {unix.S_IXGRP, "S_IXGRP"},
-	{unix.S_IROTH, "S_IROTH"}, {unix.S_IWOTH, "S_IWOTH"}, {unix.S_IXOTH, "S_IXOTH"},
+	{unix.S_IXOTH, "S_IXOTH"}, {unix.S_IWOTH, "S_IWOTH"}, {unix.S_IROTH, "S_IROTH"},
+	{unix.S_IXGRP, "S_IXGRP"}, {unix.S_IWGRP, "S_IWGRP"}, {unix.S_IRGRP, "S_IRGRP"},
+	{unix.S_IXUSR, "S_IXUSR"}, {unix.S_IWUSR, "S_IWUSR"}, {unix.S_IRUSR, "S_IRUSR"},
+	{unix.S_ISVTX, "S_ISVTX"}, {unix.S_ISGID, "S_ISGID"}, {unix.S_ISUID, "S_ISUID"},
 }}
 
 var ptraceReq = &Table{Names: []Named{
