@@ -63,7 +63,7 @@ func BuildImage(t testing.TB, dir string) string {
 		t.Fatal(err)
 	}
 	if err := p.AppendImage(img, layout.WithAnnotations(map[string]string{
-		"io.containerd.image.name":       ImageName,
+		"io.containerd.image.name":          ImageName,
 		"org.opencontainers.image.ref.name": ImageTag,
 	})); err != nil {
 		t.Fatal(err)

@@ -21,14 +21,14 @@ type Container struct {
 	ImageDigest string // sha256:... of the manifest (or index)
 	ImageID     string // sha256:... of the image config
 
-	Privileged                     bool
-	HostPID, HostNetwork, HostIPC  bool
-	Mounts                         []Mount
-	Labels                         map[string]string
-	StartNs                        int64 // Unix nanoseconds; 0 when unknown
-	IP                             string
-	PodName, PodNamespace, PodUID  string // from the CRI labels
-	K8sContainerName               string
+	Privileged                    bool
+	HostPID, HostNetwork, HostIPC bool
+	Mounts                        []Mount
+	Labels                        map[string]string
+	StartNs                       int64 // Unix nanoseconds; 0 when unknown
+	IP                            string
+	PodName, PodNamespace, PodUID string // from the CRI labels
+	K8sContainerName              string
 }
 
 // Mount is one mount of the container's spec.

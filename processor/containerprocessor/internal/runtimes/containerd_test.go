@@ -45,7 +45,9 @@ func TestContainerdClient(t *testing.T) {
 	removed := make(chan string, 8)
 	watchErr := make(chan error, 1)
 	wctx, wcancel := context.WithCancel(ctx)
-	go func() { watchErr <- c.Watch(wctx, func(ct *Container) { created <- ct }, func(id string) { removed <- id }) }()
+	go func() {
+		watchErr <- c.Watch(wctx, func(ct *Container) { created <- ct }, func(id string) { removed <- id })
+	}()
 	time.Sleep(200 * time.Millisecond) // let the subscription start
 
 	plain := strings.Repeat("1", 64)
