@@ -167,14 +167,12 @@ func (d *Daemon) Info(t testing.TB, id string) string {
 
 // Remove kills and deletes container id.
 func (d *Daemon) Remove(id string) {
-	d.Ctr("task", "kill", "-s", "SIGKILL", id)
-	for i := 0; i < 50; i++ {
-		if _, err := d.Ctr("task", "delete", id); err == nil {
-			break
-		} else if strings.Contains(err.Error(), "not found") {
+	for i := 0; i < 20; i++ {
+		_, err := d.Ctr("task", "delete", "--force", id)
+		if err == nil || strings.Contains(err.Error(), "not found") {
 			break
 		}
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(200 * time.Millisecond)
 	}
 	d.Ctr("container", "rm", id)
 }
