@@ -31,6 +31,28 @@ var busyboxApplets = []string{"sh", "cat", "sleep", "ls", "mount", "true"}
 // io.containerd.image.name, so `ctr image import` names it ImageName.
 func BuildImage(t testing.TB, dir string) string {
 	t.Helper()
+	img := BusyboxImage(t)
+	lay := filepath.Join(dir, "layout")
+	p, err := layout.Write(lay, empty.Index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.AppendImage(img, layout.WithAnnotations(map[string]string{
+		"io.containerd.image.name":          ImageName,
+		"org.opencontainers.image.ref.name": ImageTag,
+	})); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "busybox-oci.tar")
+	if err := tarDir(lay, out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// BusyboxImage is the image: one layer (rootfsTar), amd64/linux, /bin/sh.
+func BusyboxImage(t testing.TB) v1.Image {
+	t.Helper()
 	bb, err := os.ReadFile("/bin/busybox")
 	if err != nil {
 		t.Fatalf("busybox-static is needed for the container image (apt-get install busybox-static): %v", err)
@@ -57,22 +79,7 @@ func BuildImage(t testing.TB, dir string) string {
 	if img, err = mutate.ConfigFile(img, cf); err != nil {
 		t.Fatal(err)
 	}
-	lay := filepath.Join(dir, "layout")
-	p, err := layout.Write(lay, empty.Index)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.AppendImage(img, layout.WithAnnotations(map[string]string{
-		"io.containerd.image.name":          ImageName,
-		"org.opencontainers.image.ref.name": ImageTag,
-	})); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(dir, "busybox-oci.tar")
-	if err := tarDir(lay, out); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return img
 }
 
 // rootfsTar is the image's single layer: busybox, its applet links, and an

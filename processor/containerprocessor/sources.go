@@ -51,6 +51,9 @@ func newRuntime(cfg RuntimeConfig) (runtimes.Runtime, error) {
 	switch cfg.Type {
 	case TypeContainerd:
 		return runtimes.NewContainerd(cfg.Socket)
+	case TypeDocker, TypePodman:
+		// Podman serves Docker's API on its socket
+		return runtimes.NewDocker(cfg.Type, cfg.Socket)
 	}
 	return nil, fmt.Errorf("runtime type %q: %w", cfg.Type, errNoClient)
 }
