@@ -7,7 +7,7 @@ import (
 	"github.com/vigil-sec/vigil/processor/containerprocessor/internal/runtimes"
 )
 
-// putContainer writes c on a Resource, leaving out what the runtime did
+// putContainer writes c (prepared: see cache) on a Resource, leaving out what the runtime did
 // not say, so that Falco's fields read <NA> for it.
 func putContainer(a pcommon.Map, c *runtimes.Container) {
 	a.EnsureCapacity(a.Len() + 20 + len(c.Labels))
@@ -29,12 +29,12 @@ func putContainer(a pcommon.Map, c *runtimes.Container) {
 	dests := a.PutEmptySlice(eventattr.ContainerMountDests)
 	mounts.EnsureCapacity(len(c.Mounts))
 	dests.EnsureCapacity(len(c.Mounts))
-	for _, m := range c.Mounts {
-		mounts.AppendEmpty().SetStr(m.String())
+	for i, m := range c.Mounts {
+		mounts.AppendEmpty().SetStr(c.Attrs.Mounts[i])
 		dests.AppendEmpty().SetStr(m.Dest)
 	}
-	for k, v := range c.Labels {
-		a.PutStr(eventattr.ContainerLabelPrefix+k, v)
+	for i, k := range c.Attrs.LabelKeys {
+		a.PutStr(k, c.Attrs.LabelVals[i])
 	}
 	putStr(a, eventattr.K8sPodName, c.PodName)
 	putStr(a, eventattr.K8sNamespaceName, c.PodNamespace)

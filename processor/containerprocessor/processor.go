@@ -179,6 +179,7 @@ func (p *containerProcessor) lookup(ctx context.Context, id, hint string) *runti
 	f.c = c
 	p.tb.ProcessorContainerLookups.Add(context.Background(), 1, resultAttrs[result])
 	if c != nil {
+		c.Prepare(eventattr.ContainerLabelPrefix)
 		p.cache.Put(c)
 		return c
 	}

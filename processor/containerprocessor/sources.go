@@ -11,6 +11,7 @@ import (
 	"go.opentelemetry.io/otel/metric"
 	"go.uber.org/zap"
 
+	"github.com/vigil-sec/vigil/eventattr"
 	"github.com/vigil-sec/vigil/processor/containerprocessor/internal/runtimes"
 )
 
@@ -109,6 +110,9 @@ func (p *containerProcessor) wait(ctx context.Context) {
 	}
 }
 
-func (p *containerProcessor) created(c *runtimes.Container) { p.cache.Put(c) }
+func (p *containerProcessor) created(c *runtimes.Container) {
+	c.Prepare(eventattr.ContainerLabelPrefix)
+	p.cache.Put(c)
+}
 
 func (p *containerProcessor) removed(id string) { p.cache.Removed(id, time.Now()) }

@@ -4,6 +4,7 @@
 package runtimes
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/distribution/reference"
@@ -29,6 +30,35 @@ type Container struct {
 	IP                            string
 	PodName, PodNamespace, PodUID string // from the CRI labels
 	K8sContainerName              string
+
+	// Attrs is what Prepare precomputes for writing the container on
+	// Resources: done once per container, not per Resource.
+	Attrs Prepared
+}
+
+// Prepared holds the strings a Resource needs, built once.
+type Prepared struct {
+	Mounts    []string // Mount.String() of each mount
+	LabelKeys []string // container.label.<key>, sorted by key
+	LabelVals []string
+}
+
+// Prepare builds c.Attrs; labelPrefix is the attribute prefix of labels.
+func (c *Container) Prepare(labelPrefix string) {
+	a := Prepared{Mounts: make([]string, len(c.Mounts))}
+	for i, m := range c.Mounts {
+		a.Mounts[i] = m.String()
+	}
+	keys := make([]string, 0, len(c.Labels))
+	for k := range c.Labels {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		a.LabelKeys = append(a.LabelKeys, labelPrefix+k)
+		a.LabelVals = append(a.LabelVals, c.Labels[k])
+	}
+	c.Attrs = a
 }
 
 // Mount is one mount of the container's spec.
