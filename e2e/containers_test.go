@@ -2,7 +2,10 @@ package e2e
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -218,8 +221,86 @@ func TestContainerdMetadata(t *testing.T) {
 
 	url := fmt.Sprintf("http://127.0.0.1:%d/metrics", metricsPort)
 	t.Logf("lookups that missed the cache: fetched %v, not_found %v, timeout %v, failed %v",
-		scrapeMetric(t, url, "otelcol_processor_container_lookups_total", `result="fetched"`),
-		scrapeMetric(t, url, "otelcol_processor_container_lookups_total", `result="not_found"`),
-		scrapeMetric(t, url, "otelcol_processor_container_lookups_total", `result="timeout"`),
-		scrapeMetric(t, url, "otelcol_processor_container_lookups_total", `result="failed"`))
+		scrapeMetric(t, url, "otelcol_processor_container_lookups", `result="fetched"`),
+		scrapeMetric(t, url, "otelcol_processor_container_lookups", `result="not_found"`),
+		scrapeMetric(t, url, "otelcol_processor_container_lookups", `result="timeout"`),
+		scrapeMetric(t, url, "otelcol_processor_container_lookups", `result="failed"`))
+}
+
+// TestContainerdDiscoveryAndRestart: with no runtime configured the
+// processor finds containerd at its standard socket (the test refuses to
+// run when another containerd serves it). A shell with a terminal exec'd
+// in a container raises "Terminal shell in container" with the container's
+// name. containerd stopped mid-run: the collector keeps raising alerts and
+// counts the failure; containerd started again is picked up.
+func TestContainerdDiscoveryAndRestart(t *testing.T) {
+	requireRoot(t)
+	if _, err := exec.LookPath("script"); err != nil {
+		t.Fatalf("script (util-linux) is needed for a terminal: %v", err)
+	}
+	ctrd := containerd.Start(t, containerd.StandardSocket)
+	ctrd.ImportBusybox(t)
+	sink := otlpsink.Start(t)
+	metricsPort := loopback.FreePort(t)
+	col := collector.Start(t, containerConfig(t, sink, "    retry_interval: 1s", metricsPort))
+
+	id := containerID()
+	ctrd.Run(t, id, nil, "sleep", "300")
+	cmd := fmt.Sprintf("ctr -a %s -n %s task exec -t --fifo-dir %s --exec-id tty %s sh -c 'echo in-a-terminal'",
+		ctrd.Socket, ctrd.Namespace, filepath.Join(ctrd.Dir, "fifo"), id)
+	if out, err := exec.Command("script", "-qec", cmd, "/dev/null").CombinedOutput(); err != nil || !strings.Contains(string(out), "in-a-terminal") {
+		t.Fatalf("%s: %v\n%s", cmd, err, out)
+	}
+	got := sink.WaitFor(15*time.Second, 1, ruleIn("Terminal shell in container", id))
+	if len(got) == 0 {
+		t.Fatalf("no \"Terminal shell in container\" for %s within 15s\n%s\n%s", id, describe(sink.Records(nil)), col.Tail(30))
+	}
+	if body := got[0].Log.Body().AsString(); !strings.Contains(body, "Interactive shell opened in container "+id) {
+		t.Errorf("alert body = %q, want the container's name", body)
+	}
+
+	// containerd goes away
+	ctrd.Remove(id)
+	ctrd.Stop(t)
+	url := fmt.Sprintf("http://127.0.0.1:%d/metrics", metricsPort)
+	deadline := time.Now().Add(30 * time.Second)
+	for scrapeMetric(t, url, "otelcol_processor_container_runtime_failures", `runtime="containerd:`+containerd.StandardSocket+`"`) == 0 {
+		if time.Now().After(deadline) {
+			resp, err := http.Get(url)
+			var body []byte
+			if err == nil {
+				body, _ = io.ReadAll(resp.Body)
+				resp.Body.Close()
+			}
+			var lines []string
+			for _, l := range strings.Split(string(body), "\n") {
+				if strings.Contains(l, "container") {
+					lines = append(lines, l)
+				}
+			}
+			t.Fatalf("containerd's stop was not counted; metrics:\n%s\n%s", strings.Join(lines, "\n"), col.Tail(20))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	pid := readShadow(t)
+	if got := sink.WaitFor(15*time.Second, 1, alertOf(pid)); len(got) == 0 {
+		t.Fatalf("no alert for a host cat (pid %d) while containerd is down\n%s", pid, col.Tail(30))
+	}
+
+	// and comes back at the same socket
+	again := containerd.Start(t, containerd.StandardSocket)
+	again.ImportBusybox(t)
+	id2 := containerID()
+	again.Run(t, id2, nil, "sleep", "300")
+	again.Exec(t, id2, "shadow", "cat", "/etc/shadow")
+	got = sink.WaitFor(20*time.Second, 1, ruleIn("Read sensitive file untrusted", id2))
+	if len(got) == 0 {
+		t.Fatalf("no alert for container %s after containerd came back\n%s", id2, col.Tail(30))
+	}
+	if name := outputField(got[0], "container.name"); name != id2 {
+		t.Errorf("container.name after containerd came back = %q, want %s", name, id2)
+	}
+	if n := strings.Count(col.Log(), "the container runtime does not answer"); n != 1 {
+		t.Errorf("warned %d times about containerd, want once", n)
+	}
 }

@@ -29,6 +29,7 @@ type Daemon struct {
 
 	proc       *daemon.Process
 	containers []string
+	stopped    bool
 }
 
 // Start runs containerd with its gRPC API at socket (a temp path when
@@ -118,7 +119,10 @@ func (d *Daemon) Ctr(args ...string) (string, error) {
 }
 
 // Stop stops containerd (its containers keep running under their shims).
-func (d *Daemon) Stop(t testing.TB) { d.proc.Stop(t) }
+func (d *Daemon) Stop(t testing.TB) {
+	d.stopped = true
+	d.proc.Stop(t)
+}
 
 // ImportBusybox builds the busybox image and imports it as ImageName.
 func (d *Daemon) ImportBusybox(t testing.TB) {
@@ -167,6 +171,12 @@ func (d *Daemon) Info(t testing.TB, id string) string {
 
 // Remove kills and deletes container id.
 func (d *Daemon) Remove(id string) {
+	for i, c := range d.containers {
+		if c == id {
+			d.containers = append(d.containers[:i], d.containers[i+1:]...)
+			break
+		}
+	}
 	for i := 0; i < 20; i++ {
 		_, err := d.Ctr("task", "delete", "--force", id)
 		if err == nil || strings.Contains(err.Error(), "not found") {
@@ -178,7 +188,10 @@ func (d *Daemon) Remove(id string) {
 }
 
 func (d *Daemon) cleanup(t testing.TB) {
-	for _, id := range d.containers {
+	if d.stopped {
+		return
+	}
+	for _, id := range append([]string(nil), d.containers...) {
 		d.Remove(id)
 	}
 	d.Ctr("image", "rm", ImageName)

@@ -36,6 +36,11 @@ func Start(t testing.TB) *Daemon {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
+	// its containerd puts shim sockets under /run/containerd, whatever
+	// the exec root
+	if _, err := os.Stat("/run/containerd"); err != nil {
+		t.Cleanup(func() { os.RemoveAll("/run/containerd") })
+	}
 	d := &Daemon{Socket: filepath.Join(dir, "docker.sock"), Dir: dir}
 	d.proc = daemon.Start(t, "dockerd", dir, "dockerd", []string{
 		"--data-root", filepath.Join(dir, "root"), "--exec-root", filepath.Join(dir, "exec"),
