@@ -38,6 +38,18 @@ type Daemon struct {
 // socket some other process already serves.
 func Start(t testing.TB, socket string) *Daemon {
 	t.Helper()
+	return start(t, socket, false)
+}
+
+// StartCRI is Start with containerd's CRI plugin on: the same socket also
+// serves the Kubernetes CRI API.
+func StartCRI(t testing.TB) *Daemon {
+	t.Helper()
+	return start(t, "", true)
+}
+
+func start(t testing.TB, socket string, withCRI bool) *Daemon {
+	t.Helper()
 	for _, bin := range []string{"containerd", "ctr", "runc", "containerd-shim-runc-v2"} {
 		if _, err := exec.LookPath(bin); err != nil {
 			t.Fatalf("%s is needed (apt-get install containerd runc): %v", bin, err)
@@ -58,15 +70,21 @@ func Start(t testing.TB, socket string) *Daemon {
 	}
 	runDirExisted := exists("/run/containerd")
 	d := &Daemon{Socket: socket, Namespace: "vigil-e2e", Dir: dir}
+	disabled := `disabled_plugins = ["io.containerd.grpc.v1.cri"]`
+	if withCRI {
+		disabled = fmt.Sprintf(`[plugins."io.containerd.grpc.v1.cri".cni]
+  conf_dir = %q
+  bin_dir = %q`, filepath.Join(dir, "cni"), filepath.Join(dir, "cni"))
+	}
 	cfg := fmt.Sprintf(`version = 2
 root = %q
 state = %q
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
+%s
 [grpc]
   address = %q
 [ttrpc]
   address = %q
-`, filepath.Join(dir, "root"), filepath.Join(dir, "state"), socket, socket+".ttrpc")
+`, filepath.Join(dir, "root"), filepath.Join(dir, "state"), disabled, socket, socket+".ttrpc")
 	cfgPath := filepath.Join(dir, "config.toml")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)

@@ -52,6 +52,8 @@ func newRuntime(cfg RuntimeConfig) (runtimes.Runtime, error) {
 	switch cfg.Type {
 	case TypeContainerd:
 		return runtimes.NewContainerd(cfg.Socket)
+	case TypeCRIO:
+		return runtimes.NewCRI(cfg.Type, cfg.Socket)
 	case TypeDocker, TypePodman:
 		// Podman serves Docker's API on its socket
 		return runtimes.NewDocker(cfg.Type, cfg.Socket)
