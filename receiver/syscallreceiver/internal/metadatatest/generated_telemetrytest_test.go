@@ -20,12 +20,16 @@ func TestSetupTelemetry(t *testing.T) {
 	require.NoError(t, err)
 	defer tb.Shutdown()
 	tb.ReceiverSyscallEventsRead.Add(context.Background(), 1)
+	tb.ReceiverSyscallExitedProcessEvictions.Add(context.Background(), 1)
 	tb.ReceiverSyscallKernelDrops.Add(context.Background(), 1)
 	tb.ReceiverSyscallMalformed.Add(context.Background(), 1)
 	tb.ReceiverSyscallProcessTableEvictions.Add(context.Background(), 1)
 	tb.ReceiverSyscallProcessTableSize.Record(context.Background(), 1)
 	tb.ReceiverSyscallRecordsEmitted.Add(context.Background(), 1)
 	AssertEqualReceiverSyscallEventsRead(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverSyscallExitedProcessEvictions(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverSyscallKernelDrops(t, testTel,
