@@ -59,6 +59,20 @@ func alertOf(pid int64) func(otlpsink.Record) bool {
 	}
 }
 
+// outputField reads one output field of an alert as text, "<absent>"
+// when the alert has no such field.
+func outputField(r otlpsink.Record, name string) string {
+	v, ok := r.Log.Attributes().Get(alert.OutputFields)
+	if !ok || v.Type() != pcommon.ValueTypeMap {
+		return "<no output fields>"
+	}
+	f, ok := v.Map().Get(name)
+	if !ok {
+		return "<absent>"
+	}
+	return f.AsString()
+}
+
 func str(m pcommon.Map, key string) string {
 	v, ok := m.Get(key)
 	if !ok {

@@ -94,19 +94,6 @@ func auditAlert(rule string) func(otlpsink.Record) bool {
 	}
 }
 
-// outputField reads one output field of an alert as text.
-func outputField(r otlpsink.Record, key string) string {
-	of, ok := r.Log.Attributes().Get(alert.OutputFields)
-	if !ok {
-		return ""
-	}
-	v, ok := of.Map().Get(key)
-	if !ok {
-		return ""
-	}
-	return v.AsString()
-}
-
 // ensureNamespace creates a namespace and its default service account
 // (which the ServiceAccount admission plugin wants for pods; no controller
 // manager runs here to make it).

@@ -453,6 +453,7 @@ func (r *syscallReceiver) send(in <-chan plog.Logs, done chan<- struct{}) {
 
 type statsState struct {
 	read, malformed, evictions uint64
+	exitedEvictions            uint64
 	drops                      []uint64
 	dropBuf                    []uint64
 	cpuAttrs                   []metric.AddOption
@@ -472,9 +473,11 @@ func (r *syscallReceiver) stats(b *logencode.Encoder, st *statsState, now time.T
 	tb.ReceiverSyscallMalformed.Add(ctx, int64(b.Malformed-st.malformed))
 	tb.ReceiverSyscallProcessTableEvictions.Add(ctx, int64(b.Table.Evictions-st.evictions))
 	tb.ReceiverSyscallProcessTableSize.Record(ctx, int64(b.Table.Len()))
+	tb.ReceiverSyscallExitedProcessEvictions.Add(ctx, int64(b.Table.ExitedEvictions-st.exitedEvictions))
 	st.read, st.malformed, st.evictions = b.Read, b.Malformed, b.Table.Evictions
 	r.truncationStats(b, st)
 	r.compatStats(st)
+	st.exitedEvictions = b.Table.ExitedEvictions
 	if b.Users.Refresh() {
 		b.Table.Invalidate()
 	}

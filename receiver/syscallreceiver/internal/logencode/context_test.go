@@ -166,10 +166,15 @@ func TestOneResourcePerProcessState(t *testing.T) {
 // session leader) is a new process state too.
 func TestAncestorChangeIsANewState(t *testing.T) {
 	b := contextBuilder(t)
+	// the parent's exit leaves the ancestry as it was (the table keeps
+	// exited processes for their children); a new process taking its pid
+	// changes it
 	handle(t, b, openat(20, "/a", 3), exitOf(10), openat(20, "/b", 4))
+	b.Table.Put(&proctable.Process{PID: 10, PPID: 1, Comm: "other"})
+	handle(t, b, openat(20, "/c", 5))
 	gs := groups(b.Take())
-	if len(gs) != 2 || gs[0].anames != `["bash","init"]` || gs[1].anames != "[]" {
-		t.Fatalf("want two states, with and without the exited parent: %+v", gs)
+	if len(gs) != 2 || gs[0].anames != `["bash","init"]` || len(gs[0].paths) != 2 || gs[1].anames != `["other","init"]` {
+		t.Fatalf("want two states, with the exited parent and with the pid's new process: %+v", gs)
 	}
 	// nothing changed: the same version, however often asked
 	p := b.Table.Peek(20)
@@ -178,10 +183,15 @@ func TestAncestorChangeIsANewState(t *testing.T) {
 	if b.Table.ContextVersion(p) != v {
 		t.Error("an unrelated process changed app's context version")
 	}
-	b.Table.Changed(b.Table.Peek(1)) // init execs: app's ancestry did not include it any more
+	b.Table.Changed(b.Table.Peek(99)) // a process outside app's ancestry execs
 	if b.Table.ContextVersion(p) != v {
 		t.Error("a process outside app's ancestry changed its version")
 	}
+	b.Table.Changed(b.Table.Peek(1)) // init, an ancestor, execs
+	if b.Table.ContextVersion(p) == v {
+		t.Error("an ancestor's exec kept app's version")
+	}
+	v = b.Table.ContextVersion(p)
 	b.Table.Invalidate()
 	if b.Table.ContextVersion(p) == v {
 		t.Error("Invalidate kept the version")

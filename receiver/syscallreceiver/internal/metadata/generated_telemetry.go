@@ -23,17 +23,18 @@ func Tracer(settings component.TelemetrySettings) trace.Tracer {
 // TelemetryBuilder provides an interface for components to report telemetry
 // as defined in metadata and user config.
 type TelemetryBuilder struct {
-	meter                                metric.Meter
-	mu                                   sync.Mutex
-	registrations                        []metric.Registration
-	ReceiverSyscallCompatDropped         metric.Int64Counter
-	ReceiverSyscallEventsRead            metric.Int64Counter
-	ReceiverSyscallKernelDrops           metric.Int64Counter
-	ReceiverSyscallMalformed             metric.Int64Counter
-	ReceiverSyscallProcessTableEvictions metric.Int64Counter
-	ReceiverSyscallProcessTableSize      metric.Int64Gauge
-	ReceiverSyscallRecordsEmitted        metric.Int64Counter
-	ReceiverSyscallTruncated             metric.Int64Counter
+	meter                                 metric.Meter
+	mu                                    sync.Mutex
+	registrations                         []metric.Registration
+	ReceiverSyscallCompatDropped          metric.Int64Counter
+	ReceiverSyscallEventsRead             metric.Int64Counter
+	ReceiverSyscallExitedProcessEvictions metric.Int64Counter
+	ReceiverSyscallKernelDrops            metric.Int64Counter
+	ReceiverSyscallMalformed              metric.Int64Counter
+	ReceiverSyscallProcessTableEvictions  metric.Int64Counter
+	ReceiverSyscallProcessTableSize       metric.Int64Gauge
+	ReceiverSyscallRecordsEmitted         metric.Int64Counter
+	ReceiverSyscallTruncated              metric.Int64Counter
 }
 
 // TelemetryBuilderOption applies changes to default builder.
@@ -75,6 +76,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_receiver_syscall_events_read",
 		metric.WithDescription("Records read from the kernel ring buffers (syscalls and process-state records). [Alpha]"),
 		metric.WithUnit("{event}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverSyscallExitedProcessEvictions, err = builder.meter.Int64Counter(
+		"otelcol_receiver_syscall_exited_process_evictions",
+		metric.WithDescription("Exited processes dropped from those kept for their children's ancestry (the oldest exit first). [Alpha]"),
+		metric.WithUnit("{process}"),
 	)
 	errs = errors.Join(errs, err)
 	builder.ReceiverSyscallKernelDrops, err = builder.meter.Int64Counter(

@@ -21,6 +21,7 @@ func TestSetupTelemetry(t *testing.T) {
 	defer tb.Shutdown()
 	tb.ReceiverSyscallCompatDropped.Add(context.Background(), 1)
 	tb.ReceiverSyscallEventsRead.Add(context.Background(), 1)
+	tb.ReceiverSyscallExitedProcessEvictions.Add(context.Background(), 1)
 	tb.ReceiverSyscallKernelDrops.Add(context.Background(), 1)
 	tb.ReceiverSyscallMalformed.Add(context.Background(), 1)
 	tb.ReceiverSyscallProcessTableEvictions.Add(context.Background(), 1)
@@ -31,6 +32,9 @@ func TestSetupTelemetry(t *testing.T) {
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverSyscallEventsRead(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverSyscallExitedProcessEvictions(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverSyscallKernelDrops(t, testTel,

@@ -87,6 +87,11 @@ type Table struct {
 	lru       list.List
 	Max       int
 	Evictions uint64
+	// MaxExited bounds the exited processes kept for ancestry (exited.go);
+	// ExitedEvictions counts those dropped by the bound.
+	MaxExited       int
+	ExitedEvictions uint64
+	exited          exitedSet
 	// Loader fills a process the table has not seen from the system
 	// (/proc); nil disables lazy loading.
 	Loader func(pid int64) (*Process, bool)
@@ -98,7 +103,7 @@ type Table struct {
 
 // New makes a table bounded to max processes.
 func New(max int) *Table {
-	return &Table{procs: make(map[int64]*Process, 1024), Max: max}
+	return &Table{procs: make(map[int64]*Process, 1024), Max: max, MaxExited: DefaultMaxExited}
 }
 
 // Len is the number of processes held.
@@ -133,6 +138,7 @@ func (t *Table) Put(p *Process) {
 	if p.FDs == nil {
 		p.FDs = map[int32]*FD{}
 	}
+	t.forget(p.PID)
 	p.elem = t.lru.PushFront(p)
 	t.procs[p.PID] = p
 	t.Changed(p)
@@ -145,24 +151,27 @@ func (t *Table) Put(p *Process) {
 	}
 }
 
-// Remove forgets pid (it exited).
+// Remove forgets pid (it exited); its identity stays for the ancestry of
+// its children (exited.go).
 func (t *Table) Remove(pid int64) {
 	if p, ok := t.procs[pid]; ok {
 		t.lru.Remove(p.elem)
 		delete(t.procs, pid)
+		t.retire(p)
 		t.gen++ // it may be someone's ancestor or session leader
 	}
 }
 
 // Ancestors calls fn for p's parent, grandparent, ... up to max levels,
-// stopping at the first one that is neither in the table nor alive.
+// stopping at the first one that the table does not hold (live or exited)
+// and that /proc cannot give back.
 func (t *Table) Ancestors(p *Process, max int, fn func(a *Process)) {
 	cur := p
 	for i := 0; i < max; i++ {
 		if cur.PPID <= 0 || cur.PPID == cur.PID {
 			return
 		}
-		a, ok := t.procs[cur.PPID]
+		a, ok := t.ancestor(cur.PPID)
 		if !ok {
 			if a = t.reload(cur.PPID, cur); a == nil {
 				return
