@@ -172,6 +172,11 @@ func (t *Table) Ancestors(p *Process, max int, fn func(a *Process)) {
 			return
 		}
 		a, ok := t.ancestor(cur.PPID)
+		if ok && cur.StartNs != 0 && a.StartNs > cur.StartNs {
+			// younger than its child: the pid was reused after the real
+			// parent exited, so this entry is someone else
+			ok = false
+		}
 		if !ok {
 			if a = t.reload(cur.PPID, cur); a == nil {
 				return
