@@ -44,6 +44,8 @@ receivers:
     endpoint: %s
 %s
 processors:
+  resource_detection:
+    detectors: [env]
   rules:
     files:
       - %s
@@ -60,7 +62,7 @@ service:
   pipelines:
     logs:
       receivers: [k8s_audit]
-      processors: [rules]
+      processors: [resource_detection, rules]
       exporters: %s
 `, endpoint, tls, yamlQuote(filepath.Join(root, "..", "shared", "falco-rules", "k8s_audit_rules.yaml")),
 		yamlQuote(filepath.Join(root, "rules", "default")), sinkEndpoint, lokiExp, exporters)

@@ -56,7 +56,7 @@ processors:
         - k8s.pod.uid
         - k8s.container.name
         - container.image.name
-        - container.image.tag
+        - container.image.tags
     pod_association:
       - sources:
           - from: resource_attribute
@@ -107,11 +107,17 @@ service:
 		"k8s.pod.uid":          pod.UID,
 		"k8s.container.name":   "api",
 		"container.image.name": "registry.example.com/payments/api",
-		"container.image.tag":  "1.4.2",
 	} {
 		if got := str(res, key); got != want {
 			t.Errorf("resource %s = %q, want %q", key, got, want)
 		}
+	}
+	// k8s_attributes writes the tags as a slice (container.image.tags, the
+	// semantic conventions' name; its container.image.tag is no longer
+	// emitted by default). Rules read container.image.tag from the
+	// container processor, which asks the runtime.
+	if tags, ok := res.Get("container.image.tags"); !ok || tags.Slice().Len() != 1 || tags.Slice().At(0).Str() != "1.4.2" {
+		t.Errorf("resource container.image.tags = %v, want [1.4.2]", tags.AsRaw())
 	}
 }
 

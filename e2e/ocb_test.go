@@ -21,8 +21,8 @@ import (
 // The builder's own module step runs `go mod tidy`, which also resolves the
 // test-only imports of every component's dependencies; some of those are not
 // in the module proxy this project builds from (see the README), so, as for
-// our own distribution, the builder only generates the sources here and
-// `go mod tidy -e` plus `go build` complete the build.
+// our own distribution (make distro-mod), the builder's go.mod is completed
+// with `go mod tidy -e` and compiled with `go build`.
 func TestThirdPartyOCBBuild(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a collector")
@@ -63,7 +63,17 @@ func TestThirdPartyOCBBuild(t *testing.T) {
 		}
 		t.Logf("%s %s: %s", name, strings.Join(args[:min(len(args), 2)], " "), time.Since(start).Round(time.Second))
 	}
-	run(root, nil, "go", "tool", "builder", "--config", cfg, "--skip-get-modules", "--skip-compilation")
+	// The builder writes go.mod and the sources, then fails in its own
+	// `go mod tidy` (see above); what it wrote is complete enough for
+	// `go mod tidy -e`.
+	builder := exec.CommandContext(ctx, "go", "tool", "builder", "--config", cfg, "--skip-compilation")
+	builder.Dir = root
+	if msg, err := builder.CombinedOutput(); err != nil {
+		t.Logf("builder (its module step is expected to fail on this proxy): %v", err)
+		if _, statErr := os.Stat(filepath.Join(out, "go.mod")); statErr != nil {
+			t.Fatalf("the builder wrote no go.mod: %v\n%s", err, msg)
+		}
+	}
 	run(out, nil, "go", "mod", "tidy", "-e")
 	bin := filepath.Join(out, "otelcol-with-vigil")
 	run(out, []string{"CGO_ENABLED=0"}, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, ".")
