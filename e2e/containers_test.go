@@ -275,6 +275,16 @@ func TestContainerdDiscoveryAndRestart(t *testing.T) {
 
 	// and comes back at the same socket
 	again := containerd.Start(t, containerd.StandardSocket)
+	// events of a container that starts before the processor has found
+	// containerd again carry no metadata; wait for it (retry_interval 1s)
+	const following = "following the container runtime's events"
+	before := strings.Count(col.Log(), following)
+	for deadline := time.Now().Add(10 * time.Second); strings.Count(col.Log(), following) == before; {
+		if time.Now().After(deadline) {
+			t.Fatalf("the processor did not find containerd again\n%s", col.Tail(30))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	again.ImportBusybox(t)
 	id2 := containerID()
 	again.Run(t, id2, nil, "sleep", "300")

@@ -87,6 +87,11 @@ func (p *containerProcessor) follow(ctx context.Context, s *source) {
 			if warned || !connectedOnce {
 				log.Info("following the container runtime's events")
 			}
+			if connectedOnce || warned || absentSaid {
+				// ids looked up while this runtime was away were
+				// marked not found without asking it
+				p.cache.ForgetNotFound()
+			}
 			warned, absentSaid, connectedOnce = false, false, true
 			err = s.rt.Watch(ctx, p.created, p.removed)
 		}

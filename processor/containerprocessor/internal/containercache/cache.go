@@ -87,6 +87,18 @@ func (k *Cache) put(id string, c *runtimes.Container, expires time.Time) {
 	}
 }
 
+// ForgetNotFound drops every negative entry: a runtime that was down when
+// they were decided may know those ids now.
+func (k *Cache) ForgetNotFound() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for _, el := range k.m {
+		if el.Value.(*entry).c == nil {
+			k.remove(el)
+		}
+	}
+}
+
 // Removed notes that the runtime deleted id: its entry stays for Grace.
 func (k *Cache) Removed(id string, now time.Time) {
 	k.mu.Lock()
