@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -311,6 +312,9 @@ func TestServerNameFromRulesHostnames(t *testing.T) {
 	const name, ip = "vigil-sensor-test.invalid", "127.0.0.77"
 	removeHosts := addHostsEntry(t, ip+" "+name)
 	defer removeHosts()
+	// Go's resolver re-reads /etc/hosts at most every 5 s: wait until it
+	// sees the new line, or the receiver's first round would miss it
+	waitResolves(t, name, ip)
 	dnsnames.Default.Publish("rules/dns-test", []string{name})
 	defer dnsnames.Default.Withdraw("rules/dns-test")
 	cfg := testConfig()
@@ -322,24 +326,54 @@ func TestServerNameFromRulesHostnames(t *testing.T) {
 	}
 	defer ln.Close()
 	port := ln.Addr().(*net.TCPAddr).Port
-	time.Sleep(300 * time.Millisecond) // the resolver's first round
-	cmd := exec.Command("python3", "-c", fmt.Sprintf(`import socket; socket.create_connection(("%s", %d)).close()`, ip, port))
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("python3: %v: %s", err, out)
-	}
-	pid := int64(cmd.Process.Pid)
-	rec, ok := waitFor(t, sink, 5*time.Second, func(r record) bool {
-		p, _ := intv(r.res, "process.pid")
-		return p == pid && str(r.attr, "vigil.evt.type") == "connect"
-	})
-	if !ok {
-		t.Fatalf("no connect of pid %d", pid)
+	// the receiver resolves in the background: connect until a record
+	// carries the name, or give up after a few rounds
+	var rec record
+	for attempt := 0; attempt < 10; attempt++ {
+		cmd := exec.Command("python3", "-c", fmt.Sprintf(`import socket; socket.create_connection(("%s", %d)).close()`, ip, port))
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("python3: %v: %s", err, out)
+		}
+		pid := int64(cmd.Process.Pid)
+		var ok bool
+		rec, ok = waitFor(t, sink, 5*time.Second, func(r record) bool {
+			p, _ := intv(r.res, "process.pid")
+			return p == pid && str(r.attr, "vigil.evt.type") == "connect"
+		})
+		if !ok {
+			t.Fatalf("no connect of pid %d", pid)
+		}
+		if str(rec.attr, "vigil.fd.sip.name") != "" {
+			break
+		}
+		time.Sleep(500 * time.Millisecond)
 	}
 	if got := str(rec.attr, "vigil.fd.sip.name"); got != name {
 		t.Errorf("fd.sip.name = %q, want %q (server %s)", got, name, str(rec.attr, "server.address"))
 	}
 	if got := str(rec.attr, "vigil.fd.cip.name"); got != "" {
 		t.Errorf("fd.cip.name = %q for a client address no rule names", got)
+	}
+}
+
+// waitResolves waits until the system resolver maps name to ip.
+func waitResolves(t *testing.T, name, ip string) {
+	t.Helper()
+	want := netip.MustParseAddr(ip)
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		addrs, _ := net.DefaultResolver.LookupNetIP(ctx, "ip", name)
+		cancel()
+		for _, a := range addrs {
+			if a.Unmap() == want {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s does not resolve to %s after editing /etc/hosts", name, ip)
+		}
+		time.Sleep(250 * time.Millisecond)
 	}
 }
 
