@@ -13,10 +13,11 @@ const (
 )
 
 // sourceNeutral are the event fields that every source has (Falco's plugin
-// sources share evt.time and friends with syscalls).
+// sources share evt.time and friends with syscalls, and evt.source names
+// each event's own source).
 var sourceNeutral = map[string]bool{
 	"evt.time": true, "evt.time.s": true, "evt.time.iso8601": true, "evt.datetime": true,
-	"evt.rawtime": true, "evt.num": true, "evt.hostname": true,
+	"evt.rawtime": true, "evt.num": true, "evt.hostname": true, "evt.source": true,
 }
 
 // foreignField returns the first field of the condition that belongs to

@@ -29,6 +29,7 @@ type View struct {
 	gen, resGen   uint32
 	cache, resTab []slotEntry
 	dv            docView
+	src           string // the record's source; "" when it is none of ours
 }
 
 type slotEntry struct {
@@ -37,7 +38,10 @@ type slotEntry struct {
 	val   pcommon.Value
 }
 
-var _ fields.Event = (*View)(nil)
+var (
+	_ fields.Event       = (*View)(nil)
+	_ fields.SourceEvent = (*View)(nil)
+)
 
 // New returns a view; point it at a resource and a record before reading.
 func New() *View {
@@ -62,8 +66,12 @@ func (e *View) Reset(lr plog.LogRecord) {
 	}
 	e.time = int64(ts)
 	e.gen = nextGen(e.gen, e.cache)
-	e.dv.active = lr.EventName() == eventattr.EventNameK8sAudit
+	e.src = eventattr.SourceOf(lr.EventName())
+	e.dv.active = e.src == eventattr.SourceK8sAudit
 }
+
+// Source implements fields.SourceEvent: evt.source of the current record.
+func (e *View) Source() string { return e.src }
 
 // nextGen advances a generation; when it wraps, stale entries could look
 // current, so the table is cleared.

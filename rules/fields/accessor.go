@@ -234,6 +234,13 @@ func (a *Accessor) Str(ev Event, sc *Scratch) (string, bool) {
 		return "", false
 	case Constant:
 		return f.Const, true
+	case EventSource:
+		if se, ok := ev.(SourceEvent); ok {
+			if s := se.Source(); s != "" {
+				return s, true
+			}
+		}
+		return f.Const, true
 	case Prefixed:
 		if a.hasArg {
 			return ev.Str(a.key)

@@ -96,8 +96,12 @@ const (
 	Difference
 	// Time is the event timestamp itself.
 	Time
-	// Constant is the fixed text in Const (evt.dir, evt.source).
+	// Constant is the fixed text in Const (evt.dir).
 	Constant
+	// EventSource is the source of the event (evt.source): what a
+	// SourceEvent reports, else Const. One rule set reads records of several
+	// sources, so this cannot be a constant.
+	EventSource
 	// ContainerID is the first 12 characters of the container id Keys[0];
 	// "host" when the event has none.
 	ContainerID

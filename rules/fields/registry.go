@@ -24,7 +24,7 @@ var registry = []*Field{
 	{Name: "evt.rawtime", Type: AbsTime, Extract: Time, Desc: "event timestamp in ns since the epoch"},
 	{Name: "evt.type", Type: String, Keys: keys(KeyEvtType), Desc: "syscall name, e.g. openat"},
 	{Name: "evt.dir", Type: String, Extract: Constant, Const: "<", Desc: "event direction; always < (exit), the only direction captured"},
-	{Name: "evt.source", Type: String, Extract: Constant, Const: eventattr.SourceSyscall, Desc: "event source"},
+	{Name: "evt.source", Type: String, Extract: EventSource, Const: eventattr.SourceSyscall, Desc: "event source: syscall or k8s_audit"},
 	{Name: "evt.cpu", Type: Int, Keys: keys(KeyEvtCPU), Desc: "CPU the event was captured on"},
 	{Name: "evt.hostname", Type: String, Keys: keys(KeyHostName), Desc: "host name"},
 	{Name: "evt.arg", Type: String, Arg: ArgIndexOrKey, ArgRequired: true, Keys: keys(KeyEvtArg), Extract: EvtArg, Desc: "one syscall parameter, by name or index, rendered as text (flag names, errno names)"},
