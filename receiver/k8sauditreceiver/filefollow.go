@@ -31,10 +31,10 @@ const positionKey = "position"
 // --audit-log-format=json): one Event per line. It hands lines on in
 // batches, records the offset after each accepted batch in the storage
 // client, and survives rotation (the apiserver renames audit.log and opens a
-// new one): the rest of the renamed file is read before the new one. On
-// start it resumes at the stored position, in the renamed file when the
-// rotation happened while the collector was down, so a restart neither
-// re-reads nor skips.
+// new one): the rest of the renamed file is read before the new one, and
+// before it any other file renamed since (nextRotated). On start it resumes
+// at the stored position, in the renamed file when the rotation happened
+// while the collector was down, so a restart neither re-reads nor skips.
 type follower struct {
 	r      *k8sAuditReceiver
 	path   string
@@ -143,11 +143,13 @@ func (f *follower) run(ctx context.Context) {
 	var buf []byte
 	tick := time.NewTicker(f.poll)
 	defer tick.Stop()
+	next := "" // the rotated file to read after the one just finished
 	for {
 		if file == nil {
-			if open(f.path, 0) {
+			if (next != "" && open(next, 0)) || open(f.path, 0) {
 				rd, partial = bufio.NewReaderSize(file, 256<<10), partial[:0]
 			}
+			next = ""
 		} else if rd == nil {
 			rd = bufio.NewReaderSize(file, 256<<10)
 		}
@@ -193,6 +195,11 @@ func (f *follower) run(ctx context.Context) {
 					}
 					if len(partial) > 0 {
 						f.r.malformed(ctx, "invalid_line")
+					}
+					if fi, err := file.Stat(); err == nil {
+						// More than one rotation since this file was
+						// opened: the files renamed after it come first.
+						next = nextRotated(f.path, stampOf(fi))
 					}
 					file.Close()
 					file, rd, drained = nil, nil, false

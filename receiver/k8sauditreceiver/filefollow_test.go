@@ -94,6 +94,41 @@ func waitRecords(t *testing.T, sink *consumertest.LogsSink, n int) {
 	}
 }
 
+// startFollower starts a file-mode receiver on logPath with the storage
+// extension in host; the returned function stops it.
+func startFollower(t *testing.T, logPath string, host hostWith, sink *consumertest.LogsSink) func() {
+	t.Helper()
+	storeID := component.MustNewID("file_storage")
+	cfg := createDefaultConfig()
+	cfg.NetAddr.Endpoint = ""
+	cfg.File = FileConfig{Path: logPath, Storage: &storeID, PollInterval: 10 * time.Millisecond, MaxBatchSize: 2}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewFactory().CreateLogs(context.Background(), receivertest.NewNopSettings(metadata.Type), cfg, sink)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Start(context.Background(), host); err != nil {
+		t.Fatal(err)
+	}
+	return func() {
+		if err := r.Shutdown(context.Background()); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func requireEachOnce(t *testing.T, sink *consumertest.LogsSink, n int) {
+	t.Helper()
+	ids := auditIDs(sink)
+	for i := 1; i <= n; i++ {
+		if c := ids[fmt.Sprintf("e%d", i)]; c != 1 {
+			t.Errorf("e%d delivered %d times (all: %v)", i, c, ids)
+		}
+	}
+}
+
 // File mode follows the log across appends, a line written in two parts,
 // rotation while running and rotation while stopped, and delivers every
 // event exactly once, resuming at the position kept in the storage
@@ -105,26 +140,7 @@ func TestFileModeFollowsRotatesAndResumes(t *testing.T) {
 	storeID := component.MustNewID("file_storage")
 	host := hostWith{ext: map[component.ID]component.Component{storeID: store}}
 	sink := new(consumertest.LogsSink)
-	start := func() func() {
-		cfg := createDefaultConfig()
-		cfg.NetAddr.Endpoint = ""
-		cfg.File = FileConfig{Path: logPath, Storage: &storeID, PollInterval: 10 * time.Millisecond, MaxBatchSize: 2}
-		if err := cfg.Validate(); err != nil {
-			t.Fatal(err)
-		}
-		r, err := NewFactory().CreateLogs(context.Background(), receivertest.NewNopSettings(metadata.Type), cfg, sink)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := r.Start(context.Background(), host); err != nil {
-			t.Fatal(err)
-		}
-		return func() {
-			if err := r.Shutdown(context.Background()); err != nil {
-				t.Error(err)
-			}
-		}
-	}
+	start := func() func() { return startFollower(t, logPath, host, sink) }
 
 	appendLines(t, logPath, auditLine("e1")+auditLine("e2")+auditLine("e3"))
 	stop := start()
@@ -156,10 +172,59 @@ func TestFileModeFollowsRotatesAndResumes(t *testing.T) {
 	defer stop()
 	waitRecords(t, sink, 11)
 	time.Sleep(200 * time.Millisecond)
-	ids := auditIDs(sink)
-	for i := 1; i <= 11; i++ {
-		if n := ids[fmt.Sprintf("e%d", i)]; n != 1 {
-			t.Errorf("e%d delivered %d times (all: %v)", i, n, ids)
+	requireEachOnce(t, sink, 11)
+}
+
+// Rotations while the collector is stopped: the log rotates twice (then a
+// third time, logrotate-style), and every renamed file is read in the order
+// it was written, from the stored position in the first one to the live
+// file; older rotated files and compressed copies are left alone.
+func TestFileModeReadsEveryFileOfSeveralRotations(t *testing.T) {
+	dir := t.TempDir()
+	logPath := filepath.Join(dir, "audit.log")
+	store := &memStorage{kv: map[string][]byte{}}
+	host := hostWith{ext: map[component.ID]component.Component{component.MustNewID("file_storage"): store}}
+	sink := new(consumertest.LogsSink)
+
+	// A rotated file from before the collector ever ran, and unrelated
+	// files next to the log: none of them is read.
+	old := filepath.Join(dir, "audit-2026-01-01T00-00-00.000.log")
+	appendLines(t, old, auditLine("old"))
+	if err := os.Chtimes(old, time.Now().Add(-time.Hour), time.Now().Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	appendLines(t, filepath.Join(dir, "audit-policy.yaml"), auditLine("policy"))
+
+	appendLines(t, logPath, auditLine("e1")+auditLine("e2")+auditLine("e3"))
+	stop := startFollower(t, logPath, host, sink)
+	waitRecords(t, sink, 3)
+	stop()
+
+	// Rotations are milliseconds apart at the least (the apiserver rotates
+	// at megabytes); a pause longer than the file system's clock tick keeps
+	// the files' write times apart as they are in production.
+	rotate := func(to string) {
+		time.Sleep(20 * time.Millisecond)
+		if err := os.Rename(logPath, filepath.Join(dir, to)); err != nil {
+			t.Fatal(err)
 		}
+	}
+	appendLines(t, logPath, auditLine("e4"))
+	rotate("audit-2026-12-02T10-00-00.000.log")
+	appendLines(t, logPath, auditLine("e5")+auditLine("e6")+auditLine("e7"))
+	rotate("audit-2026-12-02T11-00-00.000.log")
+	appendLines(t, logPath, auditLine("e8"))
+	rotate("audit.log.1")
+	time.Sleep(20 * time.Millisecond)
+	appendLines(t, filepath.Join(dir, "audit.log.2.gz"), auditLine("gz"))
+	appendLines(t, logPath, auditLine("e9")+auditLine("e10"))
+
+	stop = startFollower(t, logPath, host, sink)
+	defer stop()
+	waitRecords(t, sink, 10)
+	time.Sleep(200 * time.Millisecond)
+	requireEachOnce(t, sink, 10)
+	if n := sink.LogRecordCount(); n != 10 {
+		t.Errorf("%d records, want 10 (ids %v)", n, auditIDs(sink))
 	}
 }
