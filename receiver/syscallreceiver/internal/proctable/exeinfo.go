@@ -1,6 +1,7 @@
 package proctable
 
 import (
+	"path/filepath"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -32,18 +33,21 @@ func exeWritable(mode, uid, gid, euid, egid uint32, capEff string) bool {
 	return mode&unix.S_IWOTH != 0
 }
 
-// statExe fills the executable's inode for a process read from /proc.
-// Whether an overlayfs file is in the upper layer cannot be told from
-// here, so both layer flags stay false for such a process.
-func (p *Process) statExe(exeLink string) {
+// statExe fills the executable's inode for a process read from /proc: its
+// times, writability, and for an overlayfs file which layer it lives in
+// (inUpperLayer; the probe tells it at exec).
+func (p *Process) statExe(procDir string) {
+	exeLink := filepath.Join(procDir, "exe")
 	var st unix.Stat_t
 	if unix.Stat(exeLink, &st) != nil {
 		return
 	}
 	var fs unix.Statfs_t
 	overlay := unix.Statfs(exeLink, &fs) == nil && fs.Type == unix.OVERLAYFS_SUPER_MAGIC
-	p.SetExeInode(st.Mode, st.Uid, st.Gid, st.Ctim.Nano(), st.Mtim.Nano(), false)
-	if overlay {
-		p.ExeLower = false
+	known := false
+	if overlay && p.ExePath != "" {
+		p.ExeUpper, known = inUpperLayer(procDir, p.ExePath, st.Dev)
 	}
+	// A layer that cannot be told leaves both flags false.
+	p.SetExeInode(st.Mode, st.Uid, st.Gid, st.Ctim.Nano(), st.Mtim.Nano(), overlay && known)
 }

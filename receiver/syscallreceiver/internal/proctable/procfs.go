@@ -102,7 +102,7 @@ func (fs *ProcFS) Load(pid int64) (*Process, bool) {
 		p.ExePath = strings.TrimSuffix(exe, " (deleted)")
 		p.ExeMemfd = strings.HasPrefix(p.ExePath, "/memfd:")
 	}
-	p.statExe(filepath.Join(dir, "exe"))
+	p.statExe(dir)
 	if cwd, err := os.Readlink(filepath.Join(dir, "cwd")); err == nil {
 		p.Cwd = cwd
 	}
