@@ -446,3 +446,84 @@ func TestSetuidRecordShowsTheCaller(t *testing.T) {
 		t.Errorf("user.uid after setuid(1) = %d, want 1", uid)
 	}
 }
+
+// fd.lport and fd.rport of UDP are the socket's own ports as the kernel
+// holds them, on real traffic where one process is both the server and the
+// client (as event-generator's actions are): the server socket's recvfrom
+// has its bound port as local and the sender's as remote, the client
+// socket's connect and sendto the reverse. Falco, guessing roles for
+// unconnected UDP sockets from the ports the process has bound, can print
+// the server's port as local for the client's event; Vigil does not guess.
+func TestUDPPortsAreTheSocketsOwn(t *testing.T) {
+	requireRoot(t)
+	cfg := testConfig()
+	cfg.Syscalls = SyscallSelection{Names: []string{"sendto", "recvfrom", "connect"}}
+	sink := startReceiver(t, cfg)
+	script := `import socket, sys
+srv = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+srv.bind(("127.0.0.1", 0))
+sport = srv.getsockname()[1]
+cli = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+cli.bind(("127.0.0.1", 0))
+cport = cli.getsockname()[1]
+cli.sendto(b"x", ("127.0.0.1", sport))
+srv.recvfrom(16)
+cli.connect(("127.0.0.1", sport))
+print(sport, cport)
+`
+	cmd := exec.Command("python3", "-c", script)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("python3: %v", err)
+	}
+	var sport, cport int64
+	if _, err := fmt.Sscan(string(out), &sport, &cport); err != nil {
+		t.Fatalf("python3 printed %q: %v", out, err)
+	}
+	pid := int64(cmd.Process.Pid)
+	want := map[string][2]int64{"sendto": {cport, sport}, "recvfrom": {sport, cport}, "connect": {cport, sport}}
+	got := map[string][2]int64{}
+	waitFor(t, sink, 5*time.Second, func(r record) bool {
+		p, _ := intv(r.res, "process.pid")
+		typ := str(r.attr, "vigil.evt.type")
+		if _, ok := want[typ]; p == pid && ok {
+			l, _ := intv(r.attr, "network.local.port")
+			rp, _ := intv(r.attr, "network.peer.port")
+			got[typ] = [2]int64{l, rp}
+		}
+		return len(got) == len(want)
+	})
+	for typ, w := range want {
+		if got[typ] != w {
+			t.Errorf("%s: lport/rport %v, want %v (server %d, client %d)", typ, got[typ], w, sport, cport)
+		}
+	}
+}
+
+// proc.sname is the session leader's name, on a real new session: a
+// process that a fresh session's leader (sh, made leader by setsid) runs
+// has sname sh and sid the leader's pid, as Falco's lookup of the thread
+// whose pid is the session id gives for a host process.
+func TestSessionLeaderName(t *testing.T) {
+	requireRoot(t)
+	cfg := testConfig()
+	cfg.Syscalls = SyscallSelection{Names: []string{"openat"}}
+	sink := startReceiver(t, cfg)
+	// The leader's second command keeps it from exec'ing cat in its place.
+	cmd := exec.Command("setsid", "sh", "-c", "cat /etc/hostname >/dev/null; true")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("setsid: %v: %s", err, out)
+	}
+	leader := int64(cmd.Process.Pid)
+	rec, ok := waitFor(t, sink, 5*time.Second, func(r record) bool {
+		pp, _ := intv(r.res, "process.parent_pid")
+		return pp == leader && str(r.attr, "vigil.evt.type") == "openat" && str(r.attr, "file.path") == "/etc/hostname"
+	})
+	if !ok {
+		t.Fatal("no openat of /etc/hostname by the leader's child")
+	}
+	sid, _ := intv(rec.res, "process.session_leader.pid")
+	if sid != leader || str(rec.res, "vigil.proc.sname") != "sh" || str(rec.res, "process.executable.name") != "cat" {
+		t.Errorf("sid %d sname %q name %q, want %d sh cat", sid, str(rec.res, "vigil.proc.sname"), str(rec.res, "process.executable.name"), leader)
+	}
+}

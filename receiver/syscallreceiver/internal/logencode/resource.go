@@ -71,7 +71,7 @@ func (b *Encoder) putContext(a pcommon.Map, p *proctable.Process) {
 	a.PutInt(eventattr.ProcTTY, p.TTY)
 	a.PutBool(eventattr.ProcInteractive, p.TTY != 0)
 	a.PutInt(eventattr.ProcSID, p.SID)
-	if leader := b.Table.Peek(p.SID); leader != nil {
+	if leader := b.Table.SessionLeader(p); leader != nil {
 		a.PutStr(eventattr.ProcSName, leader.Comm)
 	}
 	a.PutInt(eventattr.ProcPGID, p.PGID)
