@@ -352,7 +352,7 @@ func appendValue(dst []byte, v *native.Value, field string, ev fields.Event, sc 
 				dst = strconv.AppendInt(dst, x, 10)
 			} else {
 				s, _ := v.StrAt(ev, sc, i)
-				dst = append(dst, s...)
+				dst = appendSanitized(dst, s)
 			}
 		}
 		return append(dst, ')')
@@ -386,7 +386,7 @@ func appendValue(dst []byte, v *native.Value, field string, ev fields.Event, sc 
 		if !ok {
 			return append(dst, NA...)
 		}
-		return append(dst, s...)
+		return appendSanitized(dst, s)
 	}
 }
 

@@ -57,7 +57,11 @@ func (f *Format) Values(ev fields.Event, dst []Value) []Value {
 						out.List = append(out.List, itoa(x))
 					} else {
 						s, _ := v.StrAt(ev, sc, i)
-						out.List = append(out.List, strings.Clone(s))
+						if c := sanitized(s); c != s {
+							out.List = append(out.List, c)
+						} else {
+							out.List = append(out.List, strings.Clone(s))
+						}
 					}
 				}
 			}
@@ -75,7 +79,9 @@ func (f *Format) Values(ev fields.Event, dst []Value) []Value {
 			}
 		default:
 			if s, ok := v.Str(ev, sc); ok {
-				if sc.Mark() != m {
+				if c := sanitized(s); c != s {
+					s = c
+				} else if sc.Mark() != m {
 					s = strings.Clone(s)
 				}
 				out.Kind, out.Str = String, s
