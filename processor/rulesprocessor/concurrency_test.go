@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/vigil-sec/vigil/internal/benchbatch"
 )
 
 // TestConcurrentConsumeDuringReload consumes batches from several
@@ -22,7 +24,7 @@ func TestConcurrentConsumeDuringReload(t *testing.T) {
 	cfg.Files = []string{path}
 	cfg.ReloadInterval = 5 * time.Millisecond
 	p, sink := newTestProcessor(t, cfg)
-	batch := benchBatch(200, 10)
+	batch := benchbatch.Batch(200, 10)
 	batch.MarkReadOnly()
 	stop := time.Now().Add(300 * time.Millisecond)
 	var wg sync.WaitGroup

@@ -17,12 +17,13 @@ import (
 	"go.opentelemetry.io/collector/processor"
 	"go.opentelemetry.io/collector/processor/processortest"
 
+	"github.com/vigil-sec/vigil/internal/benchbatch"
 	"github.com/vigil-sec/vigil/internal/eventgen"
 	"github.com/vigil-sec/vigil/rules/fields"
 )
 
 // eventTime is the timestamp of test events: 2025-07-01T12:34:56.789012345Z.
-var eventTime = time.Date(2025, 7, 1, 12, 34, 56, 789012345, time.UTC)
+var eventTime = benchbatch.EventTime
 
 const testContainerID = "3ad7b26ded6d5c0c2e4d1b3f8a9e7c6d5b4a3928172635445362718190a0b1c2"
 
@@ -31,32 +32,7 @@ const testContainerID = "3ad7b26ded6d5c0c2e4d1b3f8a9e7c6d5b4a3928172635445362718
 type attrs map[string]any
 
 // putValue stores a Go test value as a pdata value.
-func putValue(m pcommon.Map, k string, v any) {
-	switch x := v.(type) {
-	case string:
-		m.PutStr(k, x)
-	case int:
-		m.PutInt(k, int64(x))
-	case int64:
-		m.PutInt(k, x)
-	case bool:
-		m.PutBool(k, x)
-	case []byte:
-		m.PutEmptyBytes(k).FromRaw(x)
-	case []string:
-		s := m.PutEmptySlice(k)
-		for _, e := range x {
-			s.AppendEmpty().SetStr(e)
-		}
-	case []int64:
-		s := m.PutEmptySlice(k)
-		for _, e := range x {
-			s.AppendEmpty().SetInt(e)
-		}
-	default:
-		panic("unsupported test value")
-	}
-}
+func putValue(m pcommon.Map, k string, v any) { benchbatch.PutValue(m, k, v) }
 
 func isResourceKey(name string) bool {
 	k, ok := fields.KeyByName(name)
