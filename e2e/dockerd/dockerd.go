@@ -1,6 +1,7 @@
-// Package dockerd runs Debian's dockerd (docker.io) for tests: its own data
-// root, exec root (with the containerd it manages) and API socket, no
-// bridge and no iptables, stopped and removed when the test ends.
+// Package dockerd runs servers of the Docker Engine API for tests: Debian's
+// dockerd (docker.io) and Podman's API service (podman.go), each with its
+// own data root and API socket, no bridge and no iptables, stopped and
+// removed when the test ends.
 package dockerd
 
 import (
@@ -47,6 +48,13 @@ func Start(t testing.TB) *Daemon {
 		"--pidfile", filepath.Join(dir, "dockerd.pid"), "-H", "unix://" + d.Socket,
 		"--bridge", "none", "--iptables=false", "--ip6tables=false",
 	}, nil)
+	return connect(t, d, "dockerd")
+}
+
+// connect makes d's client, removes every container when the test ends,
+// and returns once the API at d.Socket answers.
+func connect(t testing.TB, d *Daemon, what string) *Daemon {
+	t.Helper()
 	c, err := client.NewClientWithOpts(client.WithHost("unix://"+d.Socket), client.WithAPIVersionNegotiation())
 	if err != nil {
 		t.Fatal(err)
@@ -71,7 +79,7 @@ func Start(t testing.TB) *Daemon {
 			return d
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("dockerd not ready after 60s: %v\n%s", err, d.proc.Tail(30))
+			t.Fatalf("%s not ready after 60s: %v\n%s", what, err, d.proc.Tail(30))
 		}
 		time.Sleep(200 * time.Millisecond)
 	}

@@ -118,7 +118,8 @@ func (d *Docker) Watch(ctx context.Context, created func(*Container), removed fu
 				if err == nil {
 					created(ct)
 				}
-			case events.ActionDestroy:
+			case events.ActionDestroy, events.ActionRemove:
+				// Docker says destroy, Podman's compatible API remove.
 				removed(m.Actor.ID)
 			}
 		}

@@ -18,9 +18,22 @@ import (
 // containers, and an unknown id is ErrNotFound.
 func TestDockerClient(t *testing.T) {
 	requireRoot(t)
-	d := dockerd.Start(t)
+	checkDockerAPI(t, "docker", dockerd.Start(t))
+}
+
+// TestPodmanClient: the same against a real Podman (Debian's podman, its
+// Docker-compatible API service): the Docker client reads Podman's
+// containers and follows its events.
+func TestPodmanClient(t *testing.T) {
+	requireRoot(t)
+	checkDockerAPI(t, "podman", dockerd.StartPodman(t))
+}
+
+// checkDockerAPI checks the client named name against the Docker Engine
+// API served by d.
+func checkDockerAPI(t *testing.T, name string, d *dockerd.Daemon) {
 	d.LoadBusybox(t)
-	c, err := NewDocker("docker", d.Socket)
+	c, err := NewDocker(name, d.Socket)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +54,9 @@ func TestDockerClient(t *testing.T) {
 		&container.Config{Image: containerd.ImageName, Cmd: []string{"sleep", "300"}, Labels: map[string]string{"io.kubernetes.pod.name": "web-0", "team": "shop"}},
 		// not privileged: dockerd asks runc for every capability it knows,
 		// more than this machine's bounding set grants
-		&container.HostConfig{NetworkMode: "none", PidMode: "host", Binds: []string{"/etc:/host-etc:ro"}},
+		&container.HostConfig{NetworkMode: "none", PidMode: "host", Binds: []string{"/etc:/host-etc:ro"},
+			// within this machine's limits (Podman's defaults are above them)
+			Resources: container.Resources{Ulimits: []*container.Ulimit{{Name: "nproc", Soft: 4096, Hard: 4096}, {Name: "nofile", Soft: 4096, Hard: 4096}}}},
 		nil, nil, "web")
 	if err != nil {
 		t.Fatal(err)
@@ -61,7 +76,7 @@ func TestDockerClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Name != "web" || got.Runtime != "docker" || got.ImageRepo != containerd.ImageRepo || got.ImageTag != containerd.ImageTag ||
+	if got.Name != "web" || got.Runtime != name || got.ImageRepo != containerd.ImageRepo || got.ImageTag != containerd.ImageTag ||
 		!strings.HasPrefix(got.ImageID, "sha256:") {
 		t.Errorf("container = %+v", got)
 	}
