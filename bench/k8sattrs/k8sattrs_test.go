@@ -8,8 +8,6 @@ package k8sattrs
 import (
 	"context"
 	"fmt"
-	"runtime"
-	"syscall"
 	"testing"
 	"time"
 
@@ -141,22 +139,7 @@ func BenchmarkK8sAttributesBeforeRules(b *testing.B) {
 			if n := podsNamed(ld); v != "rules" && n != benchbatch.Containers-1 {
 				b.Fatalf("k8s_attributes named the pods of %d containers, want %d", n, benchbatch.Containers-1)
 			}
-			var ms0, ms1 runtime.MemStats
-			runtime.ReadMemStats(&ms0)
-			cpu0 := cpuTime()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				if err := first.ConsumeLogs(ctx, ld); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.StopTimer()
-			cpu := cpuTime() - cpu0
-			runtime.ReadMemStats(&ms1)
-			total := float64(b.N * events)
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/total, "ns/event")
-			b.ReportMetric(float64(cpu.Nanoseconds())/total, "cpu-ns/event")
-			b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/total, "allocs/event")
+			benchbatch.Measure(b, events, func() error { return first.ConsumeLogs(ctx, ld) })
 			// k8s_attributes works once per ResourceLogs (process state).
 			b.ReportMetric(float64(ld.ResourceLogs().Len()), "resources/batch")
 		})
@@ -180,14 +163,4 @@ func podsNamed(ld plog.Logs) int {
 		}
 	}
 	return len(named)
-}
-
-// cpuTime is the CPU time this process has used (user and system, the
-// informer's goroutines and GC included).
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -2,10 +2,7 @@ package rulesprocessor
 
 import (
 	"context"
-	"runtime"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
@@ -44,34 +41,7 @@ func BenchmarkProcessLogs(b *testing.B) {
 			ld.MarkReadOnly()
 			ctx := context.Background()
 			require.NoError(b, p.ConsumeLogs(ctx, ld))
-			var ms0, ms1 runtime.MemStats
-			runtime.ReadMemStats(&ms0)
-			cpu0 := cpuTime()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				if err := p.ConsumeLogs(ctx, ld); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.StopTimer()
-			cpu := cpuTime() - cpu0
-			runtime.ReadMemStats(&ms1)
-			total := float64(b.N * events)
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/total, "ns/event")
-			b.ReportMetric(total/b.Elapsed().Seconds(), "events/s")
-			// CPU time (user+system, GC included) per event: on a shared
-			// machine wall time also counts other processes' turns.
-			b.ReportMetric(float64(cpu.Nanoseconds())/total, "cpu-ns/event")
-			b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/total, "allocs/event")
+			benchbatch.Measure(b, events, func() error { return p.ConsumeLogs(ctx, ld) })
 		})
 	}
-}
-
-// cpuTime is the CPU time this process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
