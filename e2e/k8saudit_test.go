@@ -25,8 +25,12 @@ import (
 // (both sources in one processor), exporting alerts to the OTLP sink and,
 // when lokiURL is set, to Loki. tls, when set, is the receiver's tls
 // section.
-func auditCollectorConfig(t *testing.T, endpoint, sinkEndpoint, lokiURL, tls string) string {
+func auditCollectorConfig(t *testing.T, endpoint, sinkEndpoint, lokiURL, tls string, extraRules ...string) string {
 	root := collector.RepoRoot(t)
+	extra := ""
+	for _, f := range extraRules {
+		extra += "\n      - " + yamlQuote(f)
+	}
 	exporters := "[otlp_grpc]"
 	lokiExp := ""
 	if lokiURL != "" {
@@ -49,7 +53,7 @@ processors:
   rules:
     files:
       - %s
-      - %s
+      - %s%s
 exporters:
   otlp_grpc:
     endpoint: %s
@@ -65,7 +69,7 @@ service:
       processors: [resource_detection, rules]
       exporters: %s
 `, endpoint, tls, yamlQuote(filepath.Join(root, "..", "shared", "falco-rules", "k8s_audit_rules.yaml")),
-		yamlQuote(filepath.Join(root, "rules", "default")), sinkEndpoint, lokiExp, exporters)
+		yamlQuote(filepath.Join(root, "rules", "default")), extra, sinkEndpoint, lokiExp, exporters)
 }
 
 // auditPolicy is the policy the repository ships in examples/.
@@ -137,7 +141,15 @@ func upstreamAuditScenario(t *testing.T, withLoki bool) {
 		lokiURL = lk.URL
 	}
 	endpoint := fmt.Sprintf("127.0.0.1:%d", loopback.FreePort(t))
-	col := collector.Start(t, auditCollectorConfig(t, endpoint, sink.Endpoint, lokiURL, ""),
+	// evt.source in an audit alert's output says k8s_audit: upstream's
+	// namespace rule, its output replaced to print it.
+	sourceRule := writeTemp(t, "source.yaml", `
+- rule: K8s Namespace Created
+  output: K8s Namespace Created (user=%ka.user.name namespace=%ka.target.name source=%evt.source)
+  override:
+    output: replace
+`)
+	col := collector.Start(t, auditCollectorConfig(t, endpoint, sink.Endpoint, lokiURL, "", sourceRule),
 		"OTEL_RESOURCE_ATTRIBUTES=service.name=vigil-audit-e2e")
 	webhook := writeTemp(t, "webhook.yaml", kubeapi.WebhookKubeconfig("http://"+endpoint+"/k8s-audit", "", "", ""))
 	auditLog := filepath.Join(t.TempDir(), "audit.log")
@@ -195,6 +207,18 @@ func upstreamAuditScenario(t *testing.T, withLoki bool) {
 			t.Errorf("%s: the alert carries the whole audit event", w.rule)
 		}
 		t.Logf("%s: %s", w.rule, r.Log.Body().Str())
+	}
+
+	// (objectRef carries no name for a create: the namespace is in the
+	// output only when the apiserver names it.)
+	got := sink.WaitFor(30*time.Second, 1, auditAlert("K8s Namespace Created"))
+	if len(got) == 0 {
+		t.Errorf("no K8s Namespace Created alert for %s", ns)
+	}
+	for _, r := range got {
+		if !strings.HasSuffix(r.Log.Body().Str(), " source=k8s_audit)") {
+			t.Errorf("K8s Namespace Created: output %q does not end with source=k8s_audit)", r.Log.Body().Str())
+		}
 	}
 
 	for _, w := range want {
