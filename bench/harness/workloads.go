@@ -45,7 +45,16 @@ type measurement struct {
 	counters                    map[string]int64
 	alerts                      int64
 	rssMB                       float64
+	// the collector's CPU and ring events in the same span of time with
+	// no workload, from a quiet window measured just before: every process
+	// on the machine feeds the receiver, and on a shared machine the others
+	// are not quiet
+	bgCPU, bgEvents float64
 }
+
+const eventsRead = "otelcol_receiver_syscall_events_read"
+
+var bgWindow = flag.Duration("background", 3*time.Second, "workloads: quiet window measured before each run with the collector, subtracted as background")
 
 func workloads(storm string, args []string) {
 	fs := flag.NewFlagSet("workloads", flag.ExitOnError)
@@ -67,8 +76,10 @@ func workloads(storm string, args []string) {
 		"build":   buildWorkload(*buildPkg),
 	}
 	modes := []string{modeOff, modeOn, modeFiltersOff}
-	fmt.Println("| workload | mode | ops | wall (s) | slowdown | workload CPU (s) | collector CPU per op (µs) | collector CPU s per 1M captured | ring events | captured (ring events, filters off) | crossed the ring | kernel drops | alerts | collector peak RSS (MB) |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Println("Background-corrected columns (\"net\") subtract what the collector spent and read in a quiet window just before the run, scaled to the run's length.")
+	fmt.Println()
+	fmt.Println("| workload | mode | ops | wall (s) | slowdown | workload CPU (s) | collector CPU per op (µs) | net | collector CPU s per 1M captured (net) | ring events (net) | captured: ring events with filters off (net) | crossed the ring | kernel drops | alerts | collector peak RSS (MB) |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, name := range strings.Split(*only, ",") {
 		w := all[strings.TrimSpace(name)]
 		if w == nil {
@@ -108,13 +119,14 @@ func workloads(storm string, args []string) {
 			}
 		}
 		base := best[modeOff]
-		// captured: what crosses the ring with nothing filtered in the kernel
-		captured := int64(0)
+		// captured: what crosses the ring with nothing filtered in the
+		// kernel, less the background
+		captured := 0.0
 		if m := best[modeFiltersOff]; m != nil {
-			captured = m.counters["otelcol_receiver_syscall_events_read"]
+			captured = float64(m.counters[eventsRead]) - m.bgEvents
 		} else if m := best[modeOn]; m != nil && noFilters {
 			// no kernel filters in this build: everything captured crosses
-			captured = m.counters["otelcol_receiver_syscall_events_read"]
+			captured = float64(m.counters[eventsRead]) - m.bgEvents
 		}
 		for _, mode := range modes {
 			m := best[mode]
@@ -122,18 +134,19 @@ func workloads(storm string, args []string) {
 				continue
 			}
 			if mode == modeOff {
-				fmt.Printf("| %s | %s | %d | %.3f | | %.3f | | | | | | | | |\n", w.name, mode, m.ops, m.wall, m.workCPU)
+				fmt.Printf("| %s | %s | %d | %.3f | | %.3f | | | | | | | | | |\n", w.name, mode, m.ops, m.wall, m.workCPU)
 				continue
 			}
-			read := m.counters["otelcol_receiver_syscall_events_read"]
+			read := float64(m.counters[eventsRead]) - m.bgEvents
+			net := m.collectorCPU - m.bgCPU
 			perM, frac := "-", "-"
 			if captured > 0 {
-				perM = fmt.Sprintf("%.2f", m.collectorCPU/float64(captured)*1e6)
-				frac = fmt.Sprintf("%.1f%%", float64(read)/float64(captured)*100)
+				perM = fmt.Sprintf("%.2f", net/captured*1e6)
+				frac = fmt.Sprintf("%.1f%%", read/captured*100)
 			}
-			fmt.Printf("| %s | %s | %d | %.3f | %.1f%% | %.3f | %.2f | %s | %d | %d | %s | %d | %d | %.0f |\n",
+			fmt.Printf("| %s | %s | %d | %.3f | %.1f%% | %.3f | %.2f | %.2f | %s | %.0f | %.0f | %s | %d | %d | %.0f |\n",
 				w.name, mode, m.ops, m.wall, (m.wall/base.wall-1)*100, m.workCPU,
-				m.collectorCPU/float64(m.ops)*1e6, perM, read, captured, frac,
+				m.collectorCPU/float64(m.ops)*1e6, net/float64(m.ops)*1e6, perM, read, captured, frac,
 				m.counters["otelcol_receiver_syscall_kernel_drops"], m.alerts, m.rssMB)
 			// whatever else the receiver counts (the kernel filters' hits,
 			// evictions...) goes below the table
@@ -165,9 +178,16 @@ func measure(w *workload, mode string) (*measurement, error) {
 	var before map[string]int64
 	var alerts0 int64
 	var cpu0 float64
+	var bgCPURate, bgEventRate float64
 	stopRSS := func() float64 { return 0 }
 	if r != nil {
-		before = r.counters()
+		b0, c0, t0 := r.counters(), cpuSeconds(), time.Now()
+		time.Sleep(*bgWindow)
+		b1 := r.counters()
+		el := time.Since(t0).Seconds()
+		bgCPURate = (cpuSeconds() - c0) / el
+		bgEventRate = float64(b1[eventsRead]-b0[eventsRead]) / el
+		before = b1
 		alerts0 = r.count.n.Load()
 		cpu0 = cpuSeconds()
 		stopRSS = sampleRSS()
@@ -182,6 +202,8 @@ func measure(w *workload, mode string) (*measurement, error) {
 	if r != nil {
 		// the reader drains and publishes its counters once a second
 		time.Sleep(1500 * time.Millisecond)
+		el := m.wall + 1.5
+		m.bgCPU, m.bgEvents = bgCPURate*el, bgEventRate*el
 		m.collectorCPU = cpuSeconds() - cpu0
 		m.rssMB = stopRSS()
 		after := r.counters()
@@ -191,7 +213,7 @@ func measure(w *workload, mode string) (*measurement, error) {
 		}
 		m.alerts = r.count.n.Load() - alerts0
 	}
-	fmt.Printf("#   %s, %s: %.3f s, %d ops, workload CPU %.3f s, collector CPU %.3f s\n", w.name, mode, m.wall, m.ops, m.workCPU, m.collectorCPU)
+	fmt.Printf("#   %s, %s: %.3f s, %d ops, workload CPU %.3f s, collector CPU %.3f s (background %.3f s, %.0f ring events)\n", w.name, mode, m.wall, m.ops, m.workCPU, m.collectorCPU, m.bgCPU, m.bgEvents)
 	return m, nil
 }
 
@@ -214,7 +236,7 @@ func (r *running) counters() map[string]int64 {
 	return out
 }
 
-// sampleRSS samples this process's resident set every 50 ms until the
+// sampleRSS samples this process's resident set every 200 ms until the
 // returned function is called, which returns the largest in MB.
 func sampleRSS() func() float64 {
 	var mu sync.Mutex
@@ -223,7 +245,7 @@ func sampleRSS() func() float64 {
 	stopped := make(chan struct{})
 	go func() {
 		defer close(stopped)
-		t := time.NewTicker(50 * time.Millisecond)
+		t := time.NewTicker(200 * time.Millisecond)
 		defer t.Stop()
 		for {
 			v := rssMB()
