@@ -46,13 +46,16 @@ type measurement struct {
 	alerts                      int64
 	rssMB                       float64
 	// the collector's CPU and ring events in the same span of time with
-	// no workload, from a quiet window measured just before: every process
+	// no workload, from quiet windows measured just before and after: every process
 	// on the machine feeds the receiver, and on a shared machine the others
 	// are not quiet
 	bgCPU, bgEvents float64
 }
 
-const eventsRead = "otelcol_receiver_syscall_events_read"
+const (
+	eventsRead  = "otelcol_receiver_syscall_events_read"
+	kernelDrops = "otelcol_receiver_syscall_kernel_drops"
+)
 
 var bgWindow = flag.Duration("background", 3*time.Second, "workloads: quiet window measured before each run with the collector, subtracted as background")
 
@@ -76,9 +79,9 @@ func workloads(storm string, args []string) {
 		"build":   buildWorkload(*buildPkg),
 	}
 	modes := []string{modeOff, modeOn, modeFiltersOff}
-	fmt.Println("Background-corrected columns (\"net\") subtract what the collector spent and read in a quiet window just before the run, scaled to the run's length.")
+	fmt.Println("Background-corrected columns (\"net\") subtract what the collector spent and read in quiet windows just before and after the run, scaled to the run's length; captured = ring events + kernel drops with the filters off.")
 	fmt.Println()
-	fmt.Println("| workload | mode | ops | wall (s) | slowdown | workload CPU (s) | collector CPU per op (µs) | net | collector CPU s per 1M captured (net) | ring events (net) | captured: ring events with filters off (net) | crossed the ring | kernel drops | alerts | collector peak RSS (MB) |")
+	fmt.Println("| workload | mode | ops | wall (s) | slowdown | workload CPU (s) | collector CPU per op (µs) | net | collector CPU s per 1M captured (net) | ring events (net) | captured (net) | crossed the ring | kernel drops | alerts | collector peak RSS (MB) |")
 	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, name := range strings.Split(*only, ",") {
 		w := all[strings.TrimSpace(name)]
@@ -121,12 +124,14 @@ func workloads(storm string, args []string) {
 		base := best[modeOff]
 		// captured: what crosses the ring with nothing filtered in the
 		// kernel, less the background
+		// kernel, less the background; what the kernel dropped for want of
+		// ring space was captured too
 		captured := 0.0
 		if m := best[modeFiltersOff]; m != nil {
-			captured = float64(m.counters[eventsRead]) - m.bgEvents
+			captured = float64(m.counters[eventsRead]+m.counters[kernelDrops]) - m.bgEvents
 		} else if m := best[modeOn]; m != nil && noFilters {
 			// no kernel filters in this build: everything captured crosses
-			captured = float64(m.counters[eventsRead]) - m.bgEvents
+			captured = float64(m.counters[eventsRead]+m.counters[kernelDrops]) - m.bgEvents
 		}
 		for _, mode := range modes {
 			m := best[mode]
@@ -147,7 +152,7 @@ func workloads(storm string, args []string) {
 			fmt.Printf("| %s | %s | %d | %.3f | %.1f%% | %.3f | %.2f | %.2f | %s | %.0f | %.0f | %s | %d | %d | %.0f |\n",
 				w.name, mode, m.ops, m.wall, (m.wall/base.wall-1)*100, m.workCPU,
 				m.collectorCPU/float64(m.ops)*1e6, net/float64(m.ops)*1e6, perM, read, captured, frac,
-				m.counters["otelcol_receiver_syscall_kernel_drops"], m.alerts, m.rssMB)
+				m.counters[kernelDrops], m.alerts, m.rssMB)
 			// whatever else the receiver counts (the kernel filters' hits,
 			// evictions...) goes below the table
 			for _, k := range sortedKeys(m.counters) {
@@ -203,10 +208,18 @@ func measure(w *workload, mode string) (*measurement, error) {
 		// the reader drains and publishes its counters once a second
 		time.Sleep(1500 * time.Millisecond)
 		el := m.wall + 1.5
-		m.bgCPU, m.bgEvents = bgCPURate*el, bgEventRate*el
 		m.collectorCPU = cpuSeconds() - cpu0
 		m.rssMB = stopRSS()
 		after := r.counters()
+		// and a second quiet window after the run: the background is the
+		// mean of the two
+		b0, c0, t0 := after, cpuSeconds(), time.Now()
+		time.Sleep(*bgWindow)
+		b1 := r.counters()
+		bl := time.Since(t0).Seconds()
+		bgCPURate = (bgCPURate + (cpuSeconds()-c0)/bl) / 2
+		bgEventRate = (bgEventRate + float64(b1[eventsRead]-b0[eventsRead])/bl) / 2
+		m.bgCPU, m.bgEvents = bgCPURate*el, bgEventRate*el
 		m.counters = map[string]int64{}
 		for k, v := range after {
 			m.counters[k] = v - before[k]
