@@ -2,7 +2,7 @@
 # Measures the syscall receiver under a syscall storm (needs root).
 #   [WORKERS=n] bench/run.sh [sweep rates] [slowdown ops]
 #   WORKLOADS_ONLY=1 bench/run.sh       # only the workloads users run
-#   WORKLOADS=tree,exec RUNS=3 bench/run.sh
+#   WORKLOADS=tree,exec RUNS=3 BACKGROUND=5s bench/run.sh
 # The workloads (a tree of 10,000 files, fork+exec, loopback connect,
 # redis-benchmark against redis-server, a cold go build) are each measured
 # without the collector, with it and with its kernel filters off; the redis
@@ -64,4 +64,4 @@ run slowdown -ops "$OPS" -runs 3
 echo
 fi
 echo "### Workloads users run: without the collector, with it, with its kernel filters off"
-run workloads -only "${WORKLOADS:-tree,exec,connect,redis,build}" -runs "${RUNS:-2}"
+run -background "${BACKGROUND:-3s}" workloads -only "${WORKLOADS:-tree,exec,connect,redis,build}" -runs "${RUNS:-2}"
