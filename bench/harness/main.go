@@ -57,6 +57,7 @@ var rulesFile = flag.String("rules", "../shared/falco-rules/falco_rules.yaml", "
 type running struct {
 	rcv    receiver.Logs
 	proc   processor.Logs
+	tap    *tap
 	reader *sdkmetric.ManualReader
 	count  *counter
 }
@@ -117,7 +118,8 @@ func startReceiver(rulesFile string, filtersOff bool) (*running, error) {
 		return nil, err
 	}
 	settings := receiver.Settings{ID: component.NewID(f.Type()), TelemetrySettings: tel}
-	r, err := f.CreateLogs(context.Background(), settings, cfg, proc)
+	tp := &tap{next: proc}
+	r, err := f.CreateLogs(context.Background(), settings, cfg, tp)
 	if err != nil {
 		proc.Shutdown(context.Background())
 		return nil, err
@@ -126,11 +128,17 @@ func startReceiver(rulesFile string, filtersOff bool) (*running, error) {
 		proc.Shutdown(context.Background())
 		return nil, err
 	}
-	return &running{rcv: r, proc: proc, reader: reader, count: c}, nil
+	currentMu.Lock()
+	current = tp
+	currentMu.Unlock()
+	return &running{rcv: r, proc: proc, tap: tp, reader: reader, count: c}, nil
 }
 
 // stop shuts the receiver, then the processor down.
 func (r *running) stop() {
+	currentMu.Lock()
+	current = nil
+	currentMu.Unlock()
 	r.rcv.Shutdown(context.Background())
 	r.proc.Shutdown(context.Background())
 }
@@ -184,11 +192,17 @@ func runStorm(bin string, args ...string) (stormResult, error) {
 		args = append([]string{"-c", *stormCPUs, bin}, args...)
 		bin = "taskset"
 	}
-	out, err := exec.Command(bin, args...).Output()
-	if err != nil {
+	cmd := exec.Command(bin, args...)
+	var out strings.Builder
+	cmd.Stdout = &out
+	if err := cmd.Start(); err != nil {
 		return res, fmt.Errorf("storm %v: %w", args, err)
 	}
-	return res, json.Unmarshal(out, &res)
+	watchWorkload(cmd.Process.Pid)
+	if err := cmd.Wait(); err != nil {
+		return res, fmt.Errorf("storm %v: %w", args, err)
+	}
+	return res, json.Unmarshal([]byte(out.String()), &res)
 }
 
 func stableSyscalls(path string) ([]string, error) {

@@ -50,6 +50,8 @@ type measurement struct {
 	// on the machine feeds the receiver, and on a shared machine the others
 	// are not quiet
 	bgCPU, bgEvents float64
+	// records of the workload's processes, and all records (tap.go)
+	mine, all int64
 }
 
 const (
@@ -81,8 +83,10 @@ func workloads(storm string, args []string) {
 	modes := []string{modeOff, modeOn, modeFiltersOff}
 	fmt.Println("Background-corrected columns (\"net\") subtract what the collector spent and read in quiet windows just before and after the run, scaled to the run's length; captured = ring events + kernel drops with the filters off.")
 	fmt.Println()
-	fmt.Println("| workload | mode | ops | wall (s) | slowdown | workload CPU (s) | collector CPU per op (µs) | net | collector CPU s per 1M captured (net) | ring events (net) | captured (net) | crossed the ring | kernel drops | alerts | collector peak RSS (MB) |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Println("\"Attributed\" is the collector's CPU times the workload's share of the records (those of its processes and their descendants).")
+	fmt.Println()
+	fmt.Println("| workload | mode | ops | wall (s) | slowdown | workload CPU (s) | collector CPU per op (µs) | net | attributed | collector CPU s per 1M captured (net) | ring events (net) | captured (net) | crossed the ring | kernel drops | workload's records / all | alerts | collector peak RSS (MB) |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, name := range strings.Split(*only, ",") {
 		w := all[strings.TrimSpace(name)]
 		if w == nil {
@@ -139,7 +143,7 @@ func workloads(storm string, args []string) {
 				continue
 			}
 			if mode == modeOff {
-				fmt.Printf("| %s | %s | %d | %.3f | | %.3f | | | | | | | | | |\n", w.name, mode, m.ops, m.wall, m.workCPU)
+				fmt.Printf("| %s | %s | %d | %.3f | | %.3f | | | | | | | | | | | |\n", w.name, mode, m.ops, m.wall, m.workCPU)
 				continue
 			}
 			read := float64(m.counters[eventsRead]) - m.bgEvents
@@ -149,10 +153,14 @@ func workloads(storm string, args []string) {
 				perM = fmt.Sprintf("%.2f", net/captured*1e6)
 				frac = fmt.Sprintf("%.1f%%", read/captured*100)
 			}
-			fmt.Printf("| %s | %s | %d | %.3f | %.1f%% | %.3f | %.2f | %.2f | %s | %.0f | %.0f | %s | %d | %d | %.0f |\n",
+			attributed := "-"
+			if m.all > 0 {
+				attributed = fmt.Sprintf("%.2f", m.collectorCPU*float64(m.mine)/float64(m.all)/float64(m.ops)*1e6)
+			}
+			fmt.Printf("| %s | %s | %d | %.3f | %.1f%% | %.3f | %.2f | %.2f | %s | %s | %.0f | %.0f | %s | %d | %d / %d | %d | %.0f |\n",
 				w.name, mode, m.ops, m.wall, (m.wall/base.wall-1)*100, m.workCPU,
-				m.collectorCPU/float64(m.ops)*1e6, net/float64(m.ops)*1e6, perM, read, captured, frac,
-				m.counters[kernelDrops], m.alerts, m.rssMB)
+				m.collectorCPU/float64(m.ops)*1e6, net/float64(m.ops)*1e6, attributed, perM, read, captured, frac,
+				m.counters[kernelDrops], m.mine, m.all, m.alerts, m.rssMB)
 			// whatever else the receiver counts (the kernel filters' hits,
 			// evictions...) goes below the table
 			for _, k := range sortedKeys(m.counters) {
@@ -184,6 +192,7 @@ func measure(w *workload, mode string) (*measurement, error) {
 	var alerts0 int64
 	var cpu0 float64
 	var bgCPURate, bgEventRate float64
+	var mine0, all0 int64
 	stopRSS := func() float64 { return 0 }
 	if r != nil {
 		b0, c0, t0 := r.counters(), cpuSeconds(), time.Now()
@@ -194,6 +203,7 @@ func measure(w *workload, mode string) (*measurement, error) {
 		bgEventRate = float64(b1[eventsRead]-b0[eventsRead]) / el
 		before = b1
 		alerts0 = r.count.n.Load()
+		mine0, all0 = r.tap.counts()
 		cpu0 = cpuSeconds()
 		stopRSS = sampleRSS()
 	}
@@ -210,6 +220,8 @@ func measure(w *workload, mode string) (*measurement, error) {
 		el := m.wall + 1.5
 		m.collectorCPU = cpuSeconds() - cpu0
 		m.rssMB = stopRSS()
+		mine1, all1 := r.tap.counts()
+		m.mine, m.all = mine1-mine0, all1-all0
 		after := r.counters()
 		// and a second quiet window after the run: the background is the
 		// mean of the two
@@ -359,8 +371,9 @@ func redisWorkload(n int) *workload {
 	}
 	w.run = func() (int64, float64, error) {
 		s0 := procCPU(server.Process.Pid)
+		watchWorkload(server.Process.Pid)
 		cmd := exec.Command("redis-benchmark", "-h", "127.0.0.1", "-p", port, "-n", strconv.Itoa(n), "-c", "20", "-t", "set,get", "-q")
-		if out, err := cmd.CombinedOutput(); err != nil {
+		if out, err := runWatched(cmd); err != nil {
 			return 0, 0, fmt.Errorf("redis-benchmark: %w: %s", err, out)
 		}
 		return int64(2 * n), childCPU(cmd) + procCPU(server.Process.Pid) - s0, nil
@@ -385,11 +398,24 @@ func buildWorkload(pkg string) *workload {
 		defer os.RemoveAll(cache)
 		cmd := exec.Command("go", "build", "-o", filepath.Join(cache, "out"), pkg)
 		cmd.Env = append(os.Environ(), "GOCACHE="+cache, "GOFLAGS=-mod=mod", "GOPROXY=off")
-		if out, err := cmd.CombinedOutput(); err != nil {
+		if out, err := runWatched(cmd); err != nil {
 			return 0, 0, fmt.Errorf("go build: %w: %s", err, out)
 		}
 		return 1, childCPU(cmd), nil
 	}}
+}
+
+// runWatched runs cmd as part of the workload (tap.go) and returns its
+// output.
+func runWatched(cmd *exec.Cmd) (string, error) {
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		return "", err
+	}
+	watchWorkload(cmd.Process.Pid)
+	err := cmd.Wait()
+	return out.String(), err
 }
 
 // childCPU is a finished command's CPU time, its waited-for descendants
