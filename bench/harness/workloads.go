@@ -153,6 +153,12 @@ func workloads(storm string, args []string) {
 				perM = fmt.Sprintf("%.2f", net/captured*1e6)
 				frac = fmt.Sprintf("%.1f%%", read/captured*100)
 			}
+			// a receiver that counts what its kernel filters drop gives the
+			// fraction within the run itself, background included
+			if f := filtered(m.counters); f > 0 {
+				in := float64(m.counters[eventsRead])
+				frac = fmt.Sprintf("%.1f%% (this run: %.1f%% of %d)", read/captured*100, in/(in+float64(m.counters[kernelDrops]+f))*100, m.counters[eventsRead]+m.counters[kernelDrops]+f)
+			}
 			attributed := "-"
 			if m.all > 0 {
 				attributed = fmt.Sprintf("%.2f", m.collectorCPU*float64(m.mine)/float64(m.all)/float64(m.ops)*1e6)
@@ -240,6 +246,17 @@ func measure(w *workload, mode string) (*measurement, error) {
 	}
 	fmt.Printf("#   %s, %s: %.3f s, %d ops, workload CPU %.3f s, collector CPU %.3f s (background %.3f s, %.0f ring events)\n", w.name, mode, m.wall, m.ops, m.workCPU, m.collectorCPU, m.bgCPU, m.bgEvents)
 	return m, nil
+}
+
+// filtered sums the counters of events the kernel filters dropped.
+func filtered(c map[string]int64) int64 {
+	n := int64(0)
+	for k, v := range c {
+		if strings.Contains(k, "filtered") {
+			n += v
+		}
+	}
+	return n
 }
 
 // counters reads every int64 sum the pipeline's components publish.
