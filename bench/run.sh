@@ -1,6 +1,13 @@
 #!/usr/bin/env bash
 # Measures the syscall receiver under a syscall storm (needs root).
 #   [WORKERS=n] bench/run.sh [sweep rates] [slowdown ops]
+#   WORKLOADS_ONLY=1 bench/run.sh       # only the workloads users run
+#   WORKLOADS=tree,exec RUNS=3 BACKGROUND=5s bench/run.sh
+# The workloads (a tree of 10,000 files, fork+exec, loopback connect,
+# redis-benchmark against redis-server, a cold go build) are each measured
+# without the collector, with it and with its kernel filters off; the redis
+# one needs redis-server and redis-benchmark (apt-get install redis-server
+# redis-tools) and is skipped, saying so, without them.
 # Writes Markdown tables to stdout. Run it when `uptime` shows little load:
 # the machine's cores are shared and the numbers are only as quiet as it is.
 #
@@ -45,6 +52,7 @@ run() {
 }
 echo "## $(date -u +%FT%TZ) $(uname -r), $(nproc) CPUs, priority $PRIORITY, pinned $PIN, load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
+if [ "${WORKLOADS_ONLY:-0}" != 1 ]; then
 echo "### Sustained rate (open/close storm; an op is an openat and a close)"
 run sweep -rates "$RATES" -duration 10s -workers "${WORKERS:-1}"
 echo
@@ -53,3 +61,7 @@ run sweep -mode connect -rates 5000,10000,20000 -duration 5s
 echo
 echo "### Workload slowdown, receiver on vs off (unpaced open/close loop)"
 run slowdown -ops "$OPS" -runs 3
+echo
+fi
+echo "### Workloads users run: without the collector, with it, with its kernel filters off"
+run -background "${BACKGROUND:-3s}" workloads -only "${WORKLOADS:-tree,exec,connect,redis,build}" -runs "${RUNS:-2}"

@@ -1,18 +1,22 @@
 // Command harness measures the syscall receiver under load from
-// bench/storm. It runs the receiver component in this process with a
-// consumer that only counts records (the full collector distribution is
-// measured elsewhere), so the CPU it reports is the receiver's own.
+// bench/storm and under workloads users run. It runs the receiver
+// (syscalls: auto) feeding the rules processor with the rules of -rules
+// (the upstream stable rules) in this process, with a consumer that counts
+// the alerts; the exporter is left out, so the CPU it reports is the
+// receiver's and the rules'.
 //
 //	harness -storm ./storm sweep -rates 50000,100000,150000 -duration 10s
 //	harness -storm ./storm slowdown -ops 2000000
+//	harness -storm ./storm workloads -only tree,exec,connect,redis,build
 //
-// The syscall set is the one the upstream stable rules need, computed with
-// the rules library from -rules (syscalls: auto with those rules).
+// What is captured is what the rules processor publishes, as in the
+// collector.
 package main
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	tracenoop "go.opentelemetry.io/otel/trace/noop"
@@ -27,15 +31,17 @@ import (
 	"time"
 
 	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/processor"
 	"go.opentelemetry.io/collector/receiver"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"go.uber.org/zap"
 	"golang.org/x/sys/unix"
 
-	"github.com/vigil-sec/vigil/internal/captureplan"
+	"github.com/vigil-sec/vigil/processor/rulesprocessor"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver"
 	"github.com/vigil-sec/vigil/rules"
 )
@@ -48,8 +54,13 @@ func (c *counter) ConsumeLogs(_ context.Context, l plog.Logs) error {
 	return nil
 }
 
+// rulesFile is the rules the pipeline's rules processor loads.
+var rulesFile = flag.String("rules", "../shared/falco-rules/falco_rules.yaml", "rules the pipeline's rules processor loads (and whose syscall set is captured)")
+
 type running struct {
 	rcv    receiver.Logs
+	proc   processor.Logs
+	tap    *tap
 	reader *sdkmetric.ManualReader
 	count  *counter
 }
@@ -61,10 +72,28 @@ var (
 	ringBytes = flag.Int("ring", 0, "receiver ring_buffer_size in bytes (0: its default)")
 )
 
-func startReceiver(set []string) (*running, error) {
-	captureplan.Default.Publish("bench", captureplan.Plan{Syscalls: set})
+// errNoFilterKey says that this build's receiver has no kernel_filters key
+// (the kernel approvers and discarders are not in it), so "filters off" is
+// the only mode it has.
+var errNoFilterKey = errors.New("this receiver has no kernel_filters setting (no kernel filters in this build): filters-off cannot be measured separately")
+
+// startReceiver runs the pipeline users run, minus the exporter: the
+// syscall receiver with its default configuration (syscalls: auto) feeding
+// the rules processor with the upstream stable rules, whose plan decides
+// what the receiver captures, and a consumer that counts the alerts.
+// filtersOff sets the receiver's kernel_filters key to false by name, so
+// that this compiles whether or not the receiver has it.
+func startReceiver(rulesFile string, filtersOff bool) (*running, error) {
 	f := syscallreceiver.NewFactory()
 	cfg := f.CreateDefaultConfig()
+	if filtersOff {
+		if err := confmap.NewFromStringMap(map[string]any{"kernel_filters": false}).Unmarshal(cfg); err != nil {
+			if strings.Contains(err.Error(), "kernel_filters") {
+				return nil, errNoFilterKey
+			}
+			return nil, fmt.Errorf("setting kernel_filters: %w", err)
+		}
+	}
 	if *batchSize > 0 {
 		cfg.(*syscallreceiver.Config).MaxBatchSize = *batchSize
 	}
@@ -72,24 +101,49 @@ func startReceiver(set []string) (*running, error) {
 		cfg.(*syscallreceiver.Config).RingBufferSize = *ringBytes
 	}
 	reader := sdkmetric.NewManualReader()
-	settings := receiver.Settings{
-		ID: component.NewID(f.Type()),
-		TelemetrySettings: component.TelemetrySettings{
-			Logger:        zap.NewNop(),
-			MeterProvider: sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader)),
-			// receiverhelper's obsreport starts spans: it needs a tracer provider
-			TracerProvider: tracenoop.NewTracerProvider(),
-		},
+	tel := component.TelemetrySettings{
+		Logger:        zap.NewNop(),
+		MeterProvider: sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader)),
+		// receiverhelper's obsreport starts spans: it needs a tracer provider
+		TracerProvider: tracenoop.NewTracerProvider(),
 	}
 	c := &counter{}
-	r, err := f.CreateLogs(context.Background(), settings, cfg, c)
+	pf := rulesprocessor.NewFactory()
+	pcfg := pf.CreateDefaultConfig().(*rulesprocessor.Config)
+	pcfg.Files = []string{rulesFile}
+	proc, err := pf.CreateLogs(context.Background(), processor.Settings{ID: component.NewID(pf.Type()), TelemetrySettings: tel}, pcfg, c)
 	if err != nil {
 		return nil, err
 	}
-	if err := r.Start(context.Background(), nil); err != nil {
+	// the processor publishes the rules' capture plan when it starts, as
+	// in the collector, where processors start before receivers
+	if err := proc.Start(context.Background(), nil); err != nil {
 		return nil, err
 	}
-	return &running{rcv: r, reader: reader, count: c}, nil
+	settings := receiver.Settings{ID: component.NewID(f.Type()), TelemetrySettings: tel}
+	tp := &tap{next: proc}
+	r, err := f.CreateLogs(context.Background(), settings, cfg, tp)
+	if err != nil {
+		proc.Shutdown(context.Background())
+		return nil, err
+	}
+	if err := r.Start(context.Background(), nil); err != nil {
+		proc.Shutdown(context.Background())
+		return nil, err
+	}
+	currentMu.Lock()
+	current = tp
+	currentMu.Unlock()
+	return &running{rcv: r, proc: proc, tap: tp, reader: reader, count: c}, nil
+}
+
+// stop shuts the receiver, then the processor down.
+func (r *running) stop() {
+	currentMu.Lock()
+	current = nil
+	currentMu.Unlock()
+	r.rcv.Shutdown(context.Background())
+	r.proc.Shutdown(context.Background())
 }
 
 // sums reads the receiver's counters: events read and kernel drops.
@@ -141,11 +195,23 @@ func runStorm(bin string, args ...string) (stormResult, error) {
 		args = append([]string{"-c", *stormCPUs, bin}, args...)
 		bin = "taskset"
 	}
-	out, err := exec.Command(bin, args...).Output()
-	if err != nil {
+	cmd := exec.Command(bin, args...)
+	var out strings.Builder
+	cmd.Stdout = &out
+	if err := cmd.Start(); err != nil {
 		return res, fmt.Errorf("storm %v: %w", args, err)
 	}
-	return res, json.Unmarshal(out, &res)
+	watchWorkload(cmd.Process.Pid)
+	if err := cmd.Wait(); err != nil {
+		return res, fmt.Errorf("storm %v: %w", args, err)
+	}
+	return res, json.Unmarshal([]byte(out.String()), &res)
+}
+
+// recs is the number of records the receiver has emitted.
+func recs(r *running) int64 {
+	_, all := r.tap.counts()
+	return all
 }
 
 func stableSyscalls(path string) ([]string, error) {
@@ -158,7 +224,6 @@ func stableSyscalls(path string) ([]string, error) {
 
 func main() {
 	stormBin := flag.String("storm", "./storm", "path to the built bench/storm command")
-	rulesFile := flag.String("rules", "../shared/falco-rules/falco_rules.yaml", "rules whose syscall set is captured")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the harness (the receiver) here")
 	traceFile := flag.String("trace", "", "write an execution trace of the harness here")
 	flag.Parse()
@@ -183,7 +248,7 @@ func main() {
 		defer pprof.StopCPUProfile()
 	}
 	if flag.NArg() < 1 {
-		fmt.Fprintln(os.Stderr, "usage: harness [flags] sweep|slowdown [flags]")
+		fmt.Fprintln(os.Stderr, "usage: harness [flags] sweep|slowdown|workloads [flags]")
 		os.Exit(2)
 	}
 	set, err := stableSyscalls(*rulesFile)
@@ -197,6 +262,8 @@ func main() {
 		sweep(*stormBin, set, flag.Args()[1:])
 	case "slowdown":
 		slowdown(*stormBin, set, flag.Args()[1:])
+	case "workloads":
+		workloads(*stormBin, flag.Args()[1:])
 	default:
 		fail(fmt.Errorf("unknown command %q", flag.Arg(0)))
 	}
@@ -211,11 +278,11 @@ func sweep(storm string, set []string, args []string) {
 	dur := fs.Duration("duration", 10*time.Second, "per rate")
 	workers := fs.Int("workers", 1, "storm workers")
 	fs.Parse(args)
-	r, err := startReceiver(set)
+	r, err := startReceiver(*rulesFile, false)
 	if err != nil {
 		fail(err)
 	}
-	defer r.rcv.Shutdown(context.Background())
+	defer r.stop()
 	time.Sleep(time.Second)
 	// syscalls the storm makes per op that the probe captures (open:
 	// openat + close; connect: socket, connect, close, and the listener's
@@ -230,7 +297,7 @@ func sweep(storm string, set []string, args []string) {
 			fail(err)
 		}
 		read0, drops0 := r.sums()
-		rec0 := r.count.n.Load()
+		_, rec0 := r.tap.counts()
 		cpu0 := cpuSeconds()
 		t0 := time.Now()
 		res, err := runStorm(storm, "-mode", *mode, "-rate", s, "-duration", dur.String(), "-workers", strconv.Itoa(*workers))
@@ -250,7 +317,7 @@ func sweep(storm string, set []string, args []string) {
 			perSyscall = fmt.Sprintf("%.2f", cpu/n*1e6)
 		}
 		fmt.Printf("| %s | %.0f | %.0f | %s | %.0f | %.0f | %d | %s | %.2f | %.0f |\n", *mode, rate, res.OpsPerSec, syscalls,
-			events/res.Seconds, float64(r.count.n.Load()-rec0)/res.Seconds, drops1-drops0, perSyscall, cpu/events*1e6, cpu/el*100)
+			events/res.Seconds, float64(recs(r)-rec0)/res.Seconds, drops1-drops0, perSyscall, cpu/events*1e6, cpu/el*100)
 	}
 }
 
@@ -265,7 +332,7 @@ func slowdown(storm string, set []string, args []string) {
 		var r *running
 		var err error
 		if on {
-			if r, err = startReceiver(set); err != nil {
+			if r, err = startReceiver(*rulesFile, false); err != nil {
 				fail(err)
 			}
 			time.Sleep(500 * time.Millisecond)
@@ -276,7 +343,7 @@ func slowdown(storm string, set []string, args []string) {
 		}
 		if r != nil {
 			_, drops := r.sums()
-			r.rcv.Shutdown(context.Background())
+			r.stop()
 			fmt.Printf("#   on: %.0f ops/s, %.3f s CPU, %d drops\n", res.OpsPerSec, res.CPUSeconds, drops)
 			cpuOn = min(cpuOn, res.CPUSeconds)
 		} else {

@@ -1,6 +1,7 @@
 // Command storm generates syscalls at a controlled rate for the syscall
-// receiver's benchmarks: open/close pairs, fork+exec of /bin/true, or TCP
-// connects to a loopback listener.
+// receiver's benchmarks: open/close pairs of one file or of a tree of
+// distinct files, fork+exec of /bin/true, or TCP connects to a loopback
+// listener.
 //
 //	storm -mode open -rate 150000 -duration 10s -workers 1
 //
@@ -17,6 +18,7 @@ import (
 	"net"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -26,13 +28,28 @@ import (
 )
 
 func main() {
-	mode := flag.String("mode", "open", "open, exec or connect")
+	mode := flag.String("mode", "open", "open, tree, exec or connect")
 	rate := flag.Float64("rate", 0, "operations per second over all workers; 0 = as fast as possible")
 	duration := flag.Duration("duration", 5*time.Second, "how long to run (ignored with -ops)")
 	ops := flag.Int64("ops", 0, "stop after this many operations per worker instead of after -duration")
 	workers := flag.Int("workers", 1, "parallel workers (OS threads)")
 	file := flag.String("file", "/etc/hostname", "file to open in open mode")
+	dir := flag.String("dir", "", "tree mode: the tree of files to open (made by TreePaths' layout, see -files)")
+	files := flag.Int("files", 10000, "tree mode: how many files the tree holds")
+	mktree := flag.Bool("mktree", false, "tree mode: make the tree's files (empty) and exit")
 	flag.Parse()
+
+	if *mktree {
+		for _, p := range treePaths(*dir, *files) {
+			if err := os.MkdirAll(p[:strings.LastIndexByte(p, '/')], 0o755); err != nil {
+				fail(err)
+			}
+			if err := os.WriteFile(p, nil, 0o644); err != nil {
+				fail(err)
+			}
+		}
+		return
+	}
 
 	var op func() error
 	switch *mode {
@@ -40,6 +57,22 @@ func main() {
 		path := *file
 		op = func() error {
 			fd, err := unix.Openat(unix.AT_FDCWD, path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+			if err != nil {
+				return err
+			}
+			return unix.Close(fd)
+		}
+	case "tree":
+		// one open/close per op like open, but cycling through a tree of
+		// distinct files, as a build or a package manager does, so that
+		// nothing per path stays hot
+		if *dir == "" {
+			fail(fmt.Errorf("tree mode needs -dir"))
+		}
+		paths := treePaths(*dir, *files)
+		var i atomic.Int64
+		op = func() error {
+			fd, err := unix.Openat(unix.AT_FDCWD, paths[int(i.Add(1))%len(paths)], unix.O_RDONLY|unix.O_CLOEXEC, 0)
 			if err != nil {
 				return err
 			}
@@ -131,6 +164,16 @@ func main() {
 		"mode": *mode, "ops": total.Load(), "seconds": secs, "ops_per_sec": float64(total.Load()) / secs,
 		"cpu_seconds": cpu,
 	})
+}
+
+// treePaths names the tree's files: 100 per directory, dir/d000/f00000 on.
+// -mktree makes them.
+func treePaths(dir string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("%s/d%03d/f%05d", dir, i/100, i)
+	}
+	return out
 }
 
 func fail(err error) {

@@ -1,6 +1,7 @@
 package logencode
 
 import (
+	"encoding/binary"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -73,4 +74,103 @@ func BenchmarkStateOnly(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		_ = bl.Handle(cl, 1)
 	}
+}
+
+// BenchmarkConnectRecord measures turning one recorded connect into a log
+// record: the socket tuple, its address strings and the host-name lookups
+// are what it adds over an open.
+func BenchmarkConnectRecord(b *testing.B) {
+	raws := samples(&testing.T{}, "connect.bin")
+	bl := newBuilder("connect")
+	var conn []byte
+	var r event.Record
+	for _, raw := range raws {
+		if event.Decode(raw, &r) != nil || r.Kind == event.KindExit {
+			continue
+		}
+		_ = bl.Handle(raw, 1)
+		if r.Kind == 42 {
+			conn = raw
+		}
+	}
+	if conn == nil {
+		b.Fatal("no connect in connect.bin")
+	}
+	bl.Take()
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cpuNs()
+	for i := 0; i < b.N; i++ {
+		_ = bl.Handle(conn, 1)
+		if bl.Pending() >= 1024 {
+			bl.Take()
+		}
+	}
+	b.ReportMetric(float64(cpuNs()-cpu0)/float64(b.N), "cpu-ns/op")
+}
+
+// BenchmarkProcessLifecycle measures one short-lived process from fork to
+// exit, as a shell or a build spawns them: the recorded `cat /etc/shadow`
+// (fork, clone, chdir, dup2, exec, its opens and closes, exit) replayed
+// under a new pid each time, with the upstream stable rules' syscalls
+// emitted. Its cost is the exec path's: the new process's state, its
+// resource, and the records.
+func BenchmarkProcessLifecycle(b *testing.B) {
+	raws := samples(&testing.T{}, "cat_shadow.bin")
+	bl := newBuilder("execve", "execveat", "openat", "open", "openat2", "dup", "dup2", "dup3", "connect", "socket", "sendto", "sendmsg", "ptrace", "link", "linkat", "symlink", "symlinkat", "init_module", "finit_module")
+	var r event.Record
+	var child uint32
+	for _, raw := range raws {
+		if event.Decode(raw, &r) == nil && r.Kind == event.KindFork {
+			s, _ := r.Find(event.SecProc, -1)
+			var p event.Proc
+			event.ParseProc(s.Data, &p)
+			child = p.PID
+			break
+		}
+	}
+	// the child's records, copied, with the offsets of its pid fields
+	type life struct {
+		raw  []byte
+		pids []int
+	}
+	var lives []life
+	for _, raw := range raws {
+		if event.Decode(raw, &r) != nil {
+			continue
+		}
+		l := life{raw: append([]byte(nil), raw...)}
+		if r.TGID == child {
+			l.pids = append(l.pids, 16, 20)
+		}
+		if s, ok := r.Find(event.SecProc, -1); ok {
+			off := cap(raw) - cap(s.Data)
+			for i := 0; i < 2; i++ {
+				if binary.LittleEndian.Uint32(raw[off+4*i:]) == child {
+					l.pids = append(l.pids, off+4*i)
+				}
+			}
+		}
+		if len(l.pids) > 0 {
+			lives = append(lives, l)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cpuNs()
+	pid := uint32(2000000)
+	for i := 0; i < b.N; i++ {
+		pid++
+		for _, l := range lives {
+			for _, off := range l.pids {
+				binary.LittleEndian.PutUint32(l.raw[off:], pid)
+			}
+			_ = bl.Handle(l.raw, 1)
+		}
+		if bl.Pending() >= 1024 {
+			bl.Take()
+		}
+	}
+	b.ReportMetric(float64(cpuNs()-cpu0)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(bl.Emitted)/float64(b.N), "records/op")
 }

@@ -10,7 +10,6 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 
-	"github.com/vigil-sec/vigil/eventattr"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/procstate"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/proctable"
 )
@@ -40,22 +39,32 @@ type Encoder struct {
 	byVer   map[uint64]plog.LogRecordSlice
 	lastVer uint64
 	last    plog.LogRecordSlice
-	// the batch's first resource's container, and whether another container
-	// has a resource too (then Take groups them)
+	// the batch's first resource's container; the resources of other
+	// containers wait in groups until Take (group.go)
 	firstCID string
-	mixed    bool
+	others   []group
 	pending  int
 	buf      []byte
 	args     []string
 	anc      []*proctable.Process
 
-	// attribute count of each syscall's records (by number), to size
-	// their attribute arrays
-	attrCap [512]uint8
+	// attributes of each syscall's parameters plus one, by number (0: not
+	// worked out yet; attrcap.go)
+	paramAttrs [512]uint8
+	// records that needed more attributes than attrCapacity said (a test
+	// keeps it at zero)
+	capShort int
 
 	// rendered strings shared between events (intern.go)
-	numText numTexts
-	fdTexts fdTexts
+	numText   numTexts
+	fdTexts   fdTexts
+	addrs     addrTexts
+	endpoints endpointsTexts
+	sockaddrs addrPortTexts
+
+	// the socket tuple of the record being encoded, once worked out (fd.go)
+	tup     sockTuple
+	tupDone bool
 }
 
 // New makes an encoder over state.
@@ -72,7 +81,9 @@ func (b *Encoder) reset() {
 	}
 	clear(b.byVer)
 	b.lastVer = 0
-	b.firstCID, b.mixed = "", false
+	b.firstCID = ""
+	clear(b.others)
+	b.others = b.others[:0]
 	b.pending = 0
 }
 
@@ -83,14 +94,7 @@ func (b *Encoder) Pending() int { return b.pending }
 // ResourceLogs are grouped by container: one container's process states
 // are adjacent (the host's first), in the order they appeared.
 func (b *Encoder) Take() plog.Logs {
-	l := b.logs
-	if b.mixed {
-		cid := func(rl plog.ResourceLogs) string {
-			v, _ := rl.Resource().Attributes().Get(eventattr.ContainerID)
-			return v.Str()
-		}
-		l.ResourceLogs().Sort(func(x, y plog.ResourceLogs) bool { return cid(x) < cid(y) })
-	}
+	l := b.joinGroups()
 	b.reset()
 	return l
 }

@@ -40,7 +40,18 @@ func clientSide(sc *syscalls.Syscall, f *proctable.FD) bool {
 	return f == nil || !f.Server
 }
 
-func (b *Encoder) tuple(sc *syscalls.Syscall, p *proctable.Process, r *event.Record) sockTuple {
+// tuple returns the socket tuple of the record being encoded, working it
+// out on the first call: the parameters (RTuple) and the fd keys both
+// need it, and it is the costliest part of a socket record.
+func (b *Encoder) tuple(sc *syscalls.Syscall, p *proctable.Process, r *event.Record) *sockTuple {
+	if !b.tupDone {
+		b.tup = b.sockTuple(sc, p, r)
+		b.tupDone = true
+	}
+	return &b.tup
+}
+
+func (b *Encoder) sockTuple(sc *syscalls.Syscall, p *proctable.Process, r *event.Record) sockTuple {
 	var t sockTuple
 	k, _, ok := b.KernelFD(sc, r)
 	if !ok || k.Mode&unix.S_IFMT != unix.S_IFSOCK {
@@ -76,7 +87,7 @@ func (b *Encoder) tuple(sc *syscalls.Syscall, p *proctable.Process, r *event.Rec
 			t.server_ = true
 			t.client, t.cport, t.server, t.sport = t.peer, t.pport, t.local, t.lport
 		}
-		t.name = t.client.String() + ":" + strconv.Itoa(int(t.cport)) + "->" + t.server.String() + ":" + strconv.Itoa(int(t.sport))
+		t.name = b.endpoints.text(&b.addrs, b.buf, t.client, t.cport, t.server, t.sport)
 	case unix.AF_UNIX:
 		t.unix = true
 		local, _ := r.Find(event.SecUnixLocal, -1)
@@ -154,14 +165,14 @@ func (b *Encoder) putFD(a pcommon.Map, sc *syscalls.Syscall, p *proctable.Proces
 			if t.proto != "" {
 				a.PutStr(eventattr.L4Proto, t.proto)
 			}
-			a.PutStr(eventattr.ClientAddr, t.client.String())
+			a.PutStr(eventattr.ClientAddr, b.addrs.text(t.client))
 			a.PutInt(eventattr.ClientPort, int64(t.cport))
-			a.PutStr(eventattr.ServerAddr, t.server.String())
+			a.PutStr(eventattr.ServerAddr, b.addrs.text(t.server))
 			a.PutInt(eventattr.ServerPort, int64(t.sport))
-			b.putHostNames(a, &t)
-			a.PutStr(eventattr.LocalAddr, t.local.String())
+			b.putHostNames(a, t)
+			a.PutStr(eventattr.LocalAddr, b.addrs.text(t.local))
 			a.PutInt(eventattr.LocalPort, int64(t.lport))
-			a.PutStr(eventattr.PeerAddr, t.peer.String())
+			a.PutStr(eventattr.PeerAddr, b.addrs.text(t.peer))
 			a.PutInt(eventattr.PeerPort, int64(t.pport))
 		}
 	case typ == "pipe" && haveK:

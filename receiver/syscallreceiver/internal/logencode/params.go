@@ -110,13 +110,12 @@ func (b *Encoder) render(pr *syscalls.Param, sc *syscalls.Syscall, p *proctable.
 				if sa.path != "" || !sa.addr.IsValid() {
 					return sa.path, 0, false
 				}
-				return sa.addr.String() + ":" + strconv.Itoa(int(sa.port)), 0, false
+				return b.sockaddrs.text(&b.addrs, b.buf, sa.addr, sa.port), 0, false
 			}
 		}
 		return "", 0, false
 	case syscalls.RTuple:
-		t := b.tuple(sc, p, r)
-		return t.name, 0, false
+		return b.tuple(sc, p, r).name, 0, false
 	case syscalls.RExecExe:
 		args := b.execArgs(p, r)
 		if len(args) > 0 {

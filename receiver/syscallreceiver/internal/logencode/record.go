@@ -24,13 +24,9 @@ func (b *Encoder) record(sc *syscalls.Syscall, p *proctable.Process, r *event.Re
 	lr.SetObservedTimestamp(observed)
 	lr.SetEventName(eventattr.EventNameSyscall)
 	a := lr.Attributes()
-	// the attribute array is the record's largest allocation: size it by
-	// what this syscall's records needed so far
-	nr := int(r.Kind) & (len(b.attrCap) - 1)
-	if b.attrCap[nr] == 0 {
-		b.attrCap[nr] = 32
-	}
-	a.EnsureCapacity(int(b.attrCap[nr]))
+	want := b.attrCapacity(sc, p, r)
+	a.EnsureCapacity(want)
+	b.tupDone = false
 
 	a.PutStr(eventattr.EvtType, sc.Name)
 	a.PutInt(eventattr.EvtNum, b.evtNum)
@@ -55,9 +51,7 @@ func (b *Encoder) record(sc *syscalls.Syscall, p *proctable.Process, r *event.Re
 			}
 		}
 	}
-	// grow at once; shrink now and then (a record that needed more,
-	// exec's environment, should not size every later one)
-	if n := a.Len(); n > int(b.attrCap[nr]) || n < int(b.attrCap[nr]) && b.evtNum&1023 == 0 {
-		b.attrCap[nr] = uint8(min(n, 255))
+	if a.Len() > want {
+		b.capShort++
 	}
 }

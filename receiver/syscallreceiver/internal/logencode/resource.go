@@ -27,12 +27,7 @@ func (b *Encoder) resource(p *proctable.Process) plog.LogRecordSlice {
 	}
 	s, ok := b.byVer[ver]
 	if !ok {
-		if b.logs.ResourceLogs().Len() == 0 {
-			b.firstCID = p.Container.ID
-		} else if p.Container.ID != b.firstCID {
-			b.mixed = true
-		}
-		rl := b.logs.ResourceLogs().AppendEmpty()
+		rl := b.groupOf(p.Container.ID).AppendEmpty()
 		b.putContext(rl.Resource().Attributes(), p)
 		sl := rl.ScopeLogs().AppendEmpty()
 		sl.Scope().SetName(ScopeName)
