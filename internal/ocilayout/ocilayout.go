@@ -1,0 +1,97 @@
+// Package ocilayout writes an image as an OCI image layout in one tar file,
+// the archive `docker load` (Docker 25+) and `ctr image import` both read.
+package ocilayout
+
+import (
+	"archive/tar"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/layout"
+)
+
+// WriteTar writes img, named ref (a full reference such as
+// ghcr.io/vigil-sec/vigil:0.1.0), to the tar file dst. The index entry
+// carries the name twice: io.containerd.image.name, which ctr and
+// Docker's loader take as the image's name, and the OCI ref.name (the
+// tag), which layout-reading tools such as skopeo and crane use.
+func WriteTar(dst string, img v1.Image, ref string) error {
+	tag, err := name.NewTag(ref, name.WeakValidation)
+	if err != nil {
+		return fmt.Errorf("image name %q: %w", ref, err)
+	}
+	dir, err := os.MkdirTemp("", "ocilayout-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	p, err := layout.Write(dir, empty.Index)
+	if err != nil {
+		return err
+	}
+	if err := p.AppendImage(img, layout.WithAnnotations(map[string]string{
+		"io.containerd.image.name":          tag.Name(),
+		"org.opencontainers.image.ref.name": tag.TagStr(),
+	})); err != nil {
+		return err
+	}
+	return tarTree(dir, dst)
+}
+
+// tarTree tars the directory src into dst with root ownership and a fixed
+// time, so that the same image gives the same archive.
+func tarTree(src, dst string) error {
+	f, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	tw := tar.NewWriter(f)
+	err = filepath.Walk(src, func(path string, info os.FileInfo, err error) error {
+		if err != nil || path == src {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		h, err := tar.FileInfoHeader(info, "")
+		if err != nil {
+			return err
+		}
+		h.Name = filepath.ToSlash(rel)
+		if info.IsDir() {
+			h.Name += "/"
+		}
+		h.Uid, h.Gid, h.Uname, h.Gname = 0, 0, "", ""
+		h.ModTime = time.Unix(0, 0)
+		h.AccessTime, h.ChangeTime = time.Time{}, time.Time{}
+		h.Format = tar.FormatPAX
+		if err := tw.WriteHeader(h); err != nil {
+			return err
+		}
+		if !info.Mode().IsRegular() {
+			return nil
+		}
+		in, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer in.Close()
+		_, err = io.Copy(tw, in)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if err := tw.Close(); err != nil {
+		return err
+	}
+	return f.Close()
+}
