@@ -1,9 +1,13 @@
 // Package ocilayout writes an image as an OCI image layout in one tar file,
-// the archive `docker load` (Docker 25+) and `ctr image import` both read.
+// with a Docker manifest.json beside it pointing into the same blobs: the
+// archive `docker save` has written since Docker 25. `ctr image import`
+// reads the OCI index; `docker load` with Docker's own image store reads
+// only manifest.json.
 package ocilayout
 
 import (
 	"archive/tar"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -41,7 +45,41 @@ func WriteTar(dst string, img v1.Image, ref string) error {
 	})); err != nil {
 		return err
 	}
+	if err := writeDockerManifest(dir, img, tag.Name()); err != nil {
+		return err
+	}
 	return tarTree(dir, dst)
+}
+
+// writeDockerManifest writes manifest.json, the docker-archive index: the
+// config and layer blobs by path, and the image's name.
+func writeDockerManifest(dir string, img v1.Image, ref string) error {
+	cfg, err := img.ConfigName()
+	if err != nil {
+		return err
+	}
+	layers, err := img.Layers()
+	if err != nil {
+		return err
+	}
+	blob := func(h v1.Hash) string { return "blobs/" + h.Algorithm + "/" + h.Hex }
+	entry := struct {
+		Config   string
+		RepoTags []string
+		Layers   []string
+	}{Config: blob(cfg), RepoTags: []string{ref}}
+	for _, l := range layers {
+		d, err := l.Digest()
+		if err != nil {
+			return err
+		}
+		entry.Layers = append(entry.Layers, blob(d))
+	}
+	data, err := json.Marshal([]any{entry})
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "manifest.json"), data, 0o644)
 }
 
 // tarTree tars the directory src into dst with root ownership and a fixed
