@@ -103,9 +103,12 @@ func tarTree(src, dst string) error {
 		if err != nil {
 			return err
 		}
-		h.Name = filepath.ToSlash(rel)
+		// layout.Write's modes (0755 files, 0600 blobs) are its own
+		// business; the archive gives everyone read access
+		h.Name, h.Mode = filepath.ToSlash(rel), 0o644
 		if info.IsDir() {
 			h.Name += "/"
+			h.Mode = 0o755
 		}
 		h.Uid, h.Gid, h.Uname, h.Gname = 0, 0, "", ""
 		h.ModTime = time.Unix(0, 0)
