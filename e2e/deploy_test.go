@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -18,9 +19,11 @@ import (
 
 	"github.com/vigil-sec/vigil/e2e/collector"
 	"github.com/vigil-sec/vigil/e2e/containerd"
+	"github.com/vigil-sec/vigil/e2e/daemon"
 	"github.com/vigil-sec/vigil/e2e/dockerd"
 	"github.com/vigil-sec/vigil/e2e/helmchart"
 	"github.com/vigil-sec/vigil/e2e/kubeapi"
+	"github.com/vigil-sec/vigil/e2e/loopback"
 	"github.com/vigil-sec/vigil/e2e/otlpsink"
 )
 
@@ -345,6 +348,13 @@ func waitHTTP(t *testing.T, url string, task *containerd.Task, logPath string) {
 // buildImage runs cmd/vigil-image, what `make image` runs, on bin/vigil
 // and returns the archive.
 func buildImage(t *testing.T) string {
+	archive, _ := buildImageDigest(t)
+	return archive
+}
+
+// buildImageDigest is buildImage, also returning the manifest digest
+// cmd/vigil-image reports.
+func buildImageDigest(t *testing.T) (string, string) {
 	t.Helper()
 	archive := filepath.Join(t.TempDir(), "vigil-image.tar")
 	build := exec.Command("go", "run", "./cmd/vigil-image", "-binary", collector.Binary(t), "-o", archive)
@@ -354,7 +364,53 @@ func buildImage(t *testing.T) string {
 		t.Fatalf("cmd/vigil-image: %v\n%s", err, out)
 	}
 	t.Logf("%s", out)
-	return archive
+	digest := regexp.MustCompile(`sha256:[0-9a-f]{64}`).FindString(string(out))
+	if digest == "" {
+		t.Fatalf("cmd/vigil-image reported no digest: %s", out)
+	}
+	return archive, digest
+}
+
+// TestImagePushesWithCrane: a registry client pushes the image (crane,
+// pinned in e2e/tools, the unpacked archive to crane's own registry on
+// 127.0.0.1), the registry serves the digest cmd/vigil-image reported, and
+// containerd pulls it from there.
+func TestImagePushesWithCrane(t *testing.T) {
+	requireRoot(t)
+	archive, digest := buildImageDigest(t)
+	crane := helmchart.BuildTool(t, "crane", "github.com/google/go-containerregistry/cmd/crane")
+	addr := fmt.Sprintf("127.0.0.1:%d", loopback.FreePort(t))
+	reg := daemon.Start(t, "registry", t.TempDir(), crane, []string{"registry", "serve", "--address", addr}, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := loopback.WaitHTTP(ctx, nil, "http://"+addr+"/v2/", nil, loopback.StatusOK, reg.Exited()); err != nil {
+		t.Fatalf("%v\n%s", err, reg.Tail(20))
+	}
+	ref := addr + "/vigil-sec/vigil:0.1.0"
+	run := func(name string, args ...string) string {
+		t.Helper()
+		out, err := exec.CommandContext(ctx, name, args...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s %s: %v\n%s", filepath.Base(name), strings.Join(args, " "), err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	// crane reads a file as a docker archive (and pushes a Docker manifest
+	// of its own, another digest); the OCI layout is pushed as a directory
+	layoutDir := t.TempDir()
+	run("tar", "-xf", archive, "-C", layoutDir)
+	run(crane, "push", "--insecure", layoutDir, ref)
+	if got := run(crane, "digest", "--insecure", ref); got != digest {
+		t.Errorf("the registry serves %s, cmd/vigil-image reported %s", got, digest)
+	}
+	ctrd := containerd.Start(t, "")
+	if _, err := ctrd.Ctr("image", "pull", "--plain-http", ref); err != nil {
+		t.Fatal(err)
+	}
+	defer ctrd.Ctr("image", "rm", ref)
+	if out, err := ctrd.Ctr("image", "ls"); err != nil || !strings.Contains(out, digest) {
+		t.Errorf("containerd did not pull %s (%v):\n%s", digest, err, out)
+	}
 }
 
 // TestImageLoadsInDocker: `docker load` of the archive gives the image the

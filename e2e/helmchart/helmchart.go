@@ -1,6 +1,6 @@
 // Package helmchart renders Helm charts for the end-to-end tests with
-// helm's own Go library (the e2e/helmrender module, pinned there and built
-// once into the e2e cache), and decodes the manifests.
+// helm's own Go library (e2e/tools/helmrender, pinned in the e2e/tools
+// module and built once into the e2e cache), and decodes the manifests.
 package helmchart
 
 import (
@@ -23,24 +23,33 @@ import (
 )
 
 // Binary builds helmrender if the cache has no build of the current
-// sources (about 7 minutes cold on 2 busy cores) and returns its path.
+// sources (about 7 minutes cold on 2 busy cores, seconds with the modules
+// and the Go build cache warm) and returns its path.
 func Binary(t testing.TB) string {
 	t.Helper()
-	src := filepath.Join(collector.RepoRoot(t), "e2e", "helmrender")
+	return BuildTool(t, "helmrender", "./helmrender")
+}
+
+// BuildTool builds pkg of the e2e/tools module as name into the e2e cache,
+// keyed by the module's go.mod and go.sum and the helmrender sources, and
+// returns the binary's path.
+func BuildTool(t testing.TB, name, pkg string) string {
+	t.Helper()
+	src := filepath.Join(collector.RepoRoot(t), "e2e", "tools")
 	h := sha256.New()
-	for _, f := range []string{"go.mod", "go.sum", "main.go"} {
+	for _, f := range []string{"go.mod", "go.sum", filepath.Join("helmrender", "main.go")} {
 		data, err := os.ReadFile(filepath.Join(src, f))
 		if err != nil {
 			t.Fatal(err)
 		}
 		h.Write(data)
 	}
-	e, err := buildcache.Open("helmrender", hex.EncodeToString(h.Sum(nil))[:16])
+	e, err := buildcache.Open("e2e-tools", hex.EncodeToString(h.Sum(nil))[:16])
 	if err != nil {
 		t.Fatal(err)
 	}
-	bin, err := e.Ensure("helmrender", buildcache.TestLog(t), func(out string, blog io.Writer) error {
-		return buildcache.Go(src, blog, "build", "-o", out, ".")
+	bin, err := e.Ensure(name, buildcache.TestLog(t), func(out string, blog io.Writer) error {
+		return buildcache.Go(src, blog, "build", "-o", out, pkg)
 	})
 	if err != nil {
 		t.Fatal(err)

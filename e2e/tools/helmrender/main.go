@@ -1,8 +1,8 @@
 // Command helmrender renders a Helm chart from a directory with a values
 // file, the way `helm template` does, with the chart's JSON schema check,
-// and prints the manifests. It is its own module so that helm's many
-// dependencies stay out of the collector's module graph; the e2e tests
-// build it once into the e2e cache (see e2e/helmchart).
+// and prints the manifests. It lives in the e2e/tools module, which keeps
+// helm's many dependencies out of the collector's module graph; the e2e
+// tests build it once into the e2e cache (see e2e/helmchart).
 package main
 
 import (
