@@ -37,8 +37,8 @@ func chartDir(t *testing.T) string {
 
 // TestDeploymentArtifacts proves the deployment artifacts with the real
 // parts this machine has:
-//   - the image cmd/vigil-image writes (what `make image` runs) loads into
-//     Docker and containerd with the Dockerfile's layout;
+//   - the image cmd/vigil-image writes (what `make image` runs) is imported
+//     with `ctr image import` (Docker: TestImageLoadsInDocker);
 //   - the official chart renders examples/helm/values.yaml and
 //     k8s-audit-values.yaml with its schema check, the schema refuses a
 //     wrong mode, and the apiserver refuses a securityContext the schema
@@ -46,7 +46,7 @@ func chartDir(t *testing.T) string {
 //   - the rendered objects are created in a kube-apiserver that authorizes
 //     with RBAC; the rendered collector configs pass `vigil validate`;
 //   - the image runs under containerd as the stored DaemonSet's container
-//     would (see podContainer), with the rendered config and the service
+//     would (see podEnv.container), with the rendered config and the service
 //     account's token: it loads the probe, alerts on a host `cat
 //     /etc/shadow` with host pid, names and users, raises nothing about its
 //     own activity, and k8s_attributes is not refused by RBAC;
