@@ -7,7 +7,7 @@ PKGS := ./...
 # The end-to-end tests need bin/vigil and run after everything else (see e2e).
 UNIT_PKGS = $(shell $(GO) list $(PKGS) | grep -v '/e2e')
 
-.PHONY: all test unit vet cross generate build distro-mod run e2e bench fuzz clean
+.PHONY: all test unit vet cross generate build distro-mod image run e2e bench fuzz clean
 
 all: build
 
@@ -41,6 +41,16 @@ BUILDER = $(GO) tool builder --config builder-config.yaml
 build: distro/go.mod
 	$(BUILDER) --skip-get-modules --skip-compilation
 	cd distro && CGO_ENABLED=0 GOFLAGS=-mod=mod $(GO) build -trimpath -ldflags='-s -w' -o ../bin/vigil .
+
+## image: the container image as an OCI layout archive, bin/vigil-image.tar
+## (cmd/vigil-image, no Docker needed): bin/vigil, examples/local.yaml as the
+## default config and Debian's CA bundle on scratch. Load it with
+## `docker load -i` or `ctr image import`; push it with crane, skopeo or oras
+## (README). IMAGE names it.
+IMAGE ?= ghcr.io/vigil-sec/vigil:0.1.0
+image: build
+	$(GO) run ./cmd/vigil-image -binary bin/vigil -config examples/local.yaml \
+		-ca-certs /etc/ssl/certs/ca-certificates.crt -name $(IMAGE) -o bin/vigil-image.tar
 
 ## distro-mod: regenerate distro/go.mod and go.sum after builder-config.yaml changes.
 # The builder's own module step cannot finish on this project's module

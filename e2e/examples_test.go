@@ -1,11 +1,8 @@
 package e2e
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
-
-	"go.yaml.in/yaml/v3"
 
 	"github.com/vigil-sec/vigil/e2e/collector"
 )
@@ -32,57 +29,4 @@ func TestExamplesValidate(t *testing.T) {
 			}
 		})
 	}
-}
-
-// TestHelmValuesValidate: the collector configuration in
-// examples/helm/values.yaml, as the chart renders it once its own defaults
-// are removed by the nulls, is valid for the distribution.
-func TestHelmValuesValidate(t *testing.T) {
-	root := collector.RepoRoot(t)
-	data, err := os.ReadFile(filepath.Join(root, "examples", "helm", "values.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var values struct {
-		Mode    string `yaml:"mode"`
-		Command struct{ Name string }
-		Config  map[string]any `yaml:"config"`
-	}
-	if err := yaml.Unmarshal(data, &values); err != nil {
-		t.Fatal(err)
-	}
-	if values.Mode != "daemonset" || values.Command.Name != "vigil" {
-		t.Fatalf("mode = %q, command.name = %q; want daemonset and vigil", values.Mode, values.Command.Name)
-	}
-	cfg := dropNulls(values.Config)
-	out, err := yaml.Marshal(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "relay.yaml")
-	if err := os.WriteFile(path, out, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("MY_POD_IP", "127.0.0.1")       // set by the chart
-	t.Setenv("KUBE_NODE_NAME", "e2e-node-1") // set by our extraEnvs
-	if err := collector.Validate(t, path); err != nil {
-		t.Fatalf("%v\nrendered config:\n%s", err, out)
-	}
-}
-
-// dropNulls removes map entries whose value is null, as Helm does when it
-// merges values over the chart's defaults.
-func dropNulls(m map[string]any) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		switch x := v.(type) {
-		case nil:
-			continue
-		case map[string]any:
-			out[k] = dropNulls(x)
-		default:
-			out[k] = v
-		}
-	}
-	return out
 }

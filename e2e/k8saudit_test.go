@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/vigil-sec/vigil/alert"
 	"github.com/vigil-sec/vigil/e2e/collector"
 	"github.com/vigil-sec/vigil/e2e/kubeapi"
@@ -308,37 +306,5 @@ func TestK8sAuditNoLossAcrossCollectorRestart(t *testing.T) {
 	t.Logf("%d alerts for %d changes made while the collector was down (plus 1 before)", len(got)-1, changes)
 	if len(got) != changes+1 {
 		t.Errorf("%d alerts in all, want %d\n%s", len(got), changes+1, col.Tail(30))
-	}
-}
-
-// TestHelmK8sAuditValuesValidate: the collector configuration of
-// examples/helm/k8s-audit-values.yaml (a Deployment receiving audit
-// webhooks) is valid for the distribution.
-func TestHelmK8sAuditValuesValidate(t *testing.T) {
-	root := collector.RepoRoot(t)
-	data, err := os.ReadFile(filepath.Join(root, "examples", "helm", "k8s-audit-values.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var values struct {
-		Mode    string         `yaml:"mode"`
-		Config  map[string]any `yaml:"config"`
-		Command struct{ Name string }
-	}
-	if err := yaml.Unmarshal(data, &values); err != nil {
-		t.Fatal(err)
-	}
-	if values.Mode != "deployment" || values.Command.Name != "vigil" {
-		t.Fatalf("mode = %q, command.name = %q; want deployment and vigil", values.Mode, values.Command.Name)
-	}
-	out, err := yaml.Marshal(dropNulls(values.Config))
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := writeTemp(t, "audit.yaml", string(out))
-	t.Setenv("MY_POD_IP", "127.0.0.1")
-	t.Setenv("VIGIL_RULES_DIR", filepath.Join(root, "..", "shared", "falco-rules"))
-	if err := collector.Validate(t, path); err != nil {
-		t.Fatalf("%v\nrendered config:\n%s", err, out)
 	}
 }

@@ -29,6 +29,7 @@ type Daemon struct {
 
 	proc       *daemon.Process
 	containers []string
+	images     []string
 	stopped    bool
 }
 
@@ -145,13 +146,23 @@ func (d *Daemon) Stop(t testing.TB) {
 // ImportBusybox builds the busybox image and imports it as ImageName.
 func (d *Daemon) ImportBusybox(t testing.TB) {
 	t.Helper()
-	tarPath := BuildImage(t, d.Dir)
+	d.Import(t, BuildImage(t, d.Dir), ImageName)
+}
+
+// Import runs `ctr image import` of the archive tarPath and checks that
+// containerd then lists the image name. The image is removed when the
+// daemon's test ends.
+func (d *Daemon) Import(t testing.TB, tarPath, name string) {
+	t.Helper()
 	if _, err := d.Ctr("image", "import", tarPath); err != nil {
 		t.Fatal(err)
 	}
 	out, err := d.Ctr("image", "ls", "-q")
-	if err != nil || !strings.Contains(out, ImageName) {
-		t.Fatalf("image %s not imported (%v): %s", ImageName, err, out)
+	if err != nil || !strings.Contains(out, name) {
+		t.Fatalf("image %s not imported (%v): %s", name, err, out)
+	}
+	if name != ImageName {
+		d.images = append(d.images, name)
 	}
 }
 
@@ -212,5 +223,5 @@ func (d *Daemon) cleanup(t testing.TB) {
 	for _, id := range append([]string(nil), d.containers...) {
 		d.Remove(id)
 	}
-	d.Ctr("image", "rm", ImageName)
+	d.Ctr(append([]string{"image", "rm", ImageName}, d.images...)...)
 }

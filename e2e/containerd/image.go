@@ -10,10 +10,11 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
-	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+
+	"github.com/vigil-sec/vigil/internal/ocilayout"
 )
 
 // ImageRepo and ImageTag name the busybox image the tests build.
@@ -31,20 +32,8 @@ var busyboxApplets = []string{"sh", "cat", "sleep", "ls", "mount", "true"}
 // io.containerd.image.name, so `ctr image import` names it ImageName.
 func BuildImage(t testing.TB, dir string) string {
 	t.Helper()
-	img := BusyboxImage(t)
-	lay := filepath.Join(dir, "layout")
-	p, err := layout.Write(lay, empty.Index)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.AppendImage(img, layout.WithAnnotations(map[string]string{
-		"io.containerd.image.name":          ImageName,
-		"org.opencontainers.image.ref.name": ImageTag,
-	})); err != nil {
-		t.Fatal(err)
-	}
 	out := filepath.Join(dir, "busybox-oci.tar")
-	if err := tarDir(lay, out); err != nil {
+	if err := ocilayout.WriteTar(out, BusyboxImage(t), ImageName); err != nil {
 		t.Fatal(err)
 	}
 	return out
@@ -111,48 +100,4 @@ func rootfsTar(t testing.TB, busybox []byte) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
-}
-
-// tarDir tars the layout directory with numeric root ownership.
-func tarDir(src, dst string) error {
-	f, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	tw := tar.NewWriter(f)
-	err = filepath.Walk(src, func(path string, info os.FileInfo, err error) error {
-		if err != nil || path == src {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		h, err := tar.FileInfoHeader(info, "")
-		if err != nil {
-			return err
-		}
-		h.Name = filepath.ToSlash(rel)
-		if info.IsDir() {
-			h.Name += "/"
-		}
-		h.Uid, h.Gid, h.Uname, h.Gname = 0, 0, "", ""
-		if err := tw.WriteHeader(h); err != nil {
-			return err
-		}
-		if info.Mode().IsRegular() {
-			data, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			_, err = tw.Write(data)
-			return err
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	if err := tw.Close(); err != nil {
-		return err
-	}
-	return f.Close()
 }

@@ -10,6 +10,14 @@ type Option func(*startConfig)
 
 type startConfig struct {
 	args []string
+	rbac bool
+}
+
+// WithRBAC authorizes requests with RBAC instead of allowing everything:
+// the admin token (system:masters) still may do anything, a service
+// account only what its roles grant.
+func WithRBAC() Option {
+	return func(c *startConfig) { c.rbac = true }
 }
 
 // WithArgs adds apiserver flags.

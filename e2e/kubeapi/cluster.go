@@ -35,6 +35,11 @@ type Cluster struct {
 	// Kubeconfig is a kubeconfig file for that user, for the collector's
 	// k8s_attributes processor (auth_type: kubeConfig).
 	Kubeconfig string
+	// Port is the apiserver's port on 127.0.0.1.
+	Port int
+	// CAFile is the apiserver's self-signed certificate bundle, the ca.crt
+	// a pod's service-account volume would hold.
+	CAFile string
 
 	client *http.Client
 }
@@ -89,8 +94,14 @@ func Start(t testing.TB, opts ...Option) *Cluster {
 	if err := writeRSAKeyPair(saKey, saPub); err != nil {
 		t.Fatal(err)
 	}
+	authz := "AlwaysAllow"
+	if sc.rbac {
+		authz = "RBAC"
+	}
 	port := loopback.FreePort(t)
 	c.URL = fmt.Sprintf("https://127.0.0.1:%d", port)
+	c.Port = port
+	c.CAFile = filepath.Join(dir, "certs", "apiserver.crt")
 	api := daemon.Start(t, "kube-apiserver", dir, apiBin, append([]string{
 		"--etcd-servers=" + etcdURL,
 		"--bind-address=127.0.0.1",
@@ -98,7 +109,7 @@ func Start(t testing.TB, opts ...Option) *Cluster {
 		fmt.Sprintf("--secure-port=%d", port),
 		"--cert-dir=" + filepath.Join(dir, "certs"),
 		"--token-auth-file=" + tokens,
-		"--authorization-mode=AlwaysAllow",
+		"--authorization-mode=" + authz,
 		"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
 		"--service-account-key-file=" + saPub,
 		"--service-account-signing-key-file=" + saKey,

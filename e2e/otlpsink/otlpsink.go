@@ -1,10 +1,14 @@
-// Package otlpsink is an OTLP/gRPC logs receiver inside the test process:
-// the collector under test exports to it, and the test reads what arrived.
+// Package otlpsink is an OTLP logs receiver (gRPC, and HTTP with
+// protobuf) inside the test process: the collector under test exports to
+// it, and the test reads what arrived.
 package otlpsink
 
 import (
+	"compress/gzip"
 	"context"
+	"io"
 	"net"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -27,6 +31,9 @@ type Record struct {
 type Sink struct {
 	// Endpoint is host:port for the collector's otlp_grpc exporter.
 	Endpoint string
+	// HTTPURL is the base URL for the collector's otlp_http exporter
+	// (which posts to HTTPURL/v1/logs).
+	HTTPURL string
 
 	plogotlp.UnimplementedGRPCServer
 	mu      sync.Mutex
@@ -46,7 +53,49 @@ func Start(t testing.TB) *Sink {
 	plogotlp.RegisterGRPCServer(srv, s)
 	go func() { _ = srv.Serve(l) }()
 	t.Cleanup(srv.Stop)
+	hl, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.HTTPURL = "http://" + hl.Addr().String()
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v1/logs", s.serveHTTP)
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = hs.Serve(hl) }()
+	t.Cleanup(func() { hs.Close() })
 	return s
+}
+
+// serveHTTP is OTLP/HTTP with protobuf bodies, gzip-compressed or not
+// (the otlp_http exporter's defaults).
+func (s *Sink) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	var body io.Reader = r.Body
+	if r.Header.Get("Content-Encoding") == "gzip" {
+		zr, err := gzip.NewReader(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		body = zr
+	}
+	data, err := io.ReadAll(body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	req := plogotlp.NewExportRequest()
+	if err := req.UnmarshalProto(data); err != nil {
+		http.Error(w, "OTLP/HTTP: only protobuf bodies: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	resp, _ := s.Export(r.Context(), req)
+	out, err := resp.MarshalProto()
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/x-protobuf")
+	_, _ = w.Write(out)
 }
 
 // Export implements the OTLP logs service.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -159,6 +160,12 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 	if !probe.Supported {
 		_, err := probe.Load(probe.Options{})
 		return fmt.Errorf("syscall receiver: %w", err)
+	}
+	// Checked before anything is loaded: without it the first refusal is
+	// the kernel's bare EPERM, reported as a warning about the host tgid,
+	// and the start error comes later from another program.
+	if missing := probe.MissingCapabilities(); len(missing) > 0 {
+		return fmt.Errorf("syscall receiver: this process lacks %s: loading the eBPF probe needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN); in Kubernetes add them to the container's securityContext.capabilities (see examples/helm/values.yaml)", strings.Join(missing, " and "))
 	}
 	if err := rlimit.RemoveMemlock(); err != nil {
 		// kernels from 5.11 charge BPF memory to the memory cgroup and

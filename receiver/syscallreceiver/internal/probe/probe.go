@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 
 	"github.com/cilium/ebpf"
@@ -387,23 +388,35 @@ func explainLoadError(err error) error {
 
 // missingCaps names the needed capabilities the process does not have.
 func missingCaps() string {
+	missing := MissingCapabilities()
+	if len(missing) == 0 {
+		return ""
+	}
+	return "; this process lacks " + strings.Join(missing, " and ")
+}
+
+// MissingCapabilities names the capabilities loading the probe needs that
+// the process's effective set lacks: CAP_BPF and CAP_PERFMON, unless it has
+// CAP_SYS_ADMIN, which covers both. Nil when capget fails (the kernel's
+// answer to the load then speaks for itself).
+func MissingCapabilities() []string {
 	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
 	var data [2]unix.CapUserData
 	if err := unix.Capget(&hdr, &data[0]); err != nil {
-		return ""
+		return nil
 	}
 	eff := uint64(data[0].Effective) | uint64(data[1].Effective)<<32
-	var missing string
+	if eff&(1<<unix.CAP_SYS_ADMIN) != 0 {
+		return nil
+	}
+	var missing []string
 	for _, c := range []struct {
 		bit  uint
 		name string
 	}{{unix.CAP_BPF, "CAP_BPF"}, {unix.CAP_PERFMON, "CAP_PERFMON"}} {
-		if eff&(1<<c.bit) == 0 && eff&(1<<unix.CAP_SYS_ADMIN) == 0 {
-			missing += " " + c.name
+		if eff&(1<<c.bit) == 0 {
+			missing = append(missing, c.name)
 		}
 	}
-	if missing == "" {
-		return ""
-	}
-	return "; this process lacks" + missing
+	return missing
 }

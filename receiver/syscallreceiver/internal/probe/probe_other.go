@@ -66,6 +66,9 @@ func (p *Probe) NumCPU() int                          { return 0 }
 func (p *Probe) SetIA32(int, int, bool) error         { return errors.ErrUnsupported }
 func (p *Probe) CompatDrops([]uint64) error           { return errors.ErrUnsupported }
 
+// MissingCapabilities: nothing can load the probe here (Load says why).
+func MissingCapabilities() []string { return nil }
+
 // HostTGID needs the probe.
 func HostTGID() (uint32, error) { return 0, errors.ErrUnsupported }
 func (p *Probe) Close() error   { return nil }
