@@ -29,9 +29,10 @@ unit:
 
 ## e2e: end-to-end tests: bin/vigil as a process, real Loki, etcd and
 ## kube-apiserver built from the module proxy once and cached in
-## ~/.cache/vigil-e2e (about 20 minutes cold on 2 cores, seconds warm).
+## ~/.cache/vigil-e2e (about 20 minutes cold on 2 idle cores, seconds warm;
+## .ci/run starts that build early, in the background).
 e2e: build
-	$(GO) test -count=1 -timeout 45m ./e2e/...
+	$(GO) test -count=1 -timeout 55m ./e2e/...
 
 ## build: generate distro/ from builder-config.yaml and compile bin/vigil.
 # The builder only regenerates the sources here; distro/go.mod is kept by

@@ -35,26 +35,32 @@ func Binary(t testing.TB) string {
 // returns the binary's path.
 func BuildTool(t testing.TB, name, pkg string) string {
 	t.Helper()
-	src := filepath.Join(collector.RepoRoot(t), "e2e", "tools")
+	bin, err := BuildToolIn(collector.RepoRoot(t), buildcache.TestLog(t), name, pkg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}
+
+// BuildToolIn is BuildTool for the checkout at repoRoot, outside a test
+// (CI's early build of the e2e backends).
+func BuildToolIn(repoRoot string, log io.Writer, name, pkg string) (string, error) {
+	src := filepath.Join(repoRoot, "e2e", "tools")
 	h := sha256.New()
 	for _, f := range []string{"go.mod", "go.sum", filepath.Join("helmrender", "main.go")} {
 		data, err := os.ReadFile(filepath.Join(src, f))
 		if err != nil {
-			t.Fatal(err)
+			return "", err
 		}
 		h.Write(data)
 	}
 	e, err := buildcache.Open("e2e-tools", hex.EncodeToString(h.Sum(nil))[:16])
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
-	bin, err := e.Ensure(name, buildcache.TestLog(t), func(out string, blog io.Writer) error {
+	return e.Ensure(name, log, func(out string, blog io.Writer) error {
 		return buildcache.Go(src, blog, "build", "-o", out, pkg)
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bin
 }
 
 // Render renders chartDir with valuesFile as release name in namespace,
