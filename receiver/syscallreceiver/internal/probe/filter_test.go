@@ -163,11 +163,11 @@ func TestKernelFilters(t *testing.T) {
 		t.Fatal(err)
 	}
 	paths := []string{
-		"/etc/hostname",          // prefix: written
-		"/etc/passwd",            // no pattern: filtered
-		"/etc/../etc/passwd",     // not judged: written
-		"etc/passwd",             // relative, not judged: written
-		"/etc/hostname-missing",  // the prefix matches, but it failed: filtered
+		"/etc/hostname",         // prefix: written
+		"/etc/passwd",           // no pattern: filtered
+		"/etc/../etc/passwd",    // not judged: written
+		"etc/passwd",            // relative, not judged: written
+		"/etc/hostname-missing", // the prefix matches, but it failed: filtered
 		filepath.Join(dir, "shadowy"),
 		filepath.Join(dir, "shadowyx"), // filtered
 	}
