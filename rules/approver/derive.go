@@ -347,7 +347,7 @@ func paths(field string, c *condition.Check) (Filter, Filter) {
 			return All(), All()
 		}
 	}
-	if op != condition.OpEq && op != condition.OpIn && len(items) != 1 {
+	if !op.IsList() && op != condition.OpEq && len(items) != 1 {
 		// startswith, endswith and glob take one value
 		return All(), All()
 	}

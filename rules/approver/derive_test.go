@@ -87,7 +87,7 @@ func TestDeriveNegationAndOr(t *testing.T) {
   priority: WARNING
 - rule: c
   desc: d
-  condition: evt.type = open and (fd.name = /a or fd.filename = id_rsa) and not (evt.rawres < 0)
+  condition: evt.type = open and (fd.name = /a or fd.filename = id_rsa or fd.name pmatch (/usr/bin, /sbin)) and not (evt.rawres < 0)
   output: o
   priority: WARNING
 `)
@@ -96,7 +96,7 @@ func TestDeriveNegationAndOr(t *testing.T) {
 		t.Errorf("openat: %+v", got["openat"])
 	}
 	o := got["open"]
-	if o.Outcome != Success || !o.Admits(0, OtherProto, "/a") || !o.Admits(0, OtherProto, "/x/id_rsa") || o.Admits(0, OtherProto, "/ab") {
+	if o.Outcome != Success || !o.Admits(0, OtherProto, "/a") || !o.Admits(0, OtherProto, "/x/id_rsa") || o.Admits(0, OtherProto, "/ab") || !o.Admits(0, OtherProto, "/sbin/x") || o.Admits(0, OtherProto, "/usr/lib/x") {
 		t.Errorf("open: %+v", o)
 	}
 }
