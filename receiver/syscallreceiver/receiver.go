@@ -470,6 +470,7 @@ type statsState struct {
 	// read and dropped at the previous drop-alert check
 	alertRead, alertDrops uint64
 	compat, compatBuf     []uint64
+	filtered, filteredBuf []uint64
 	truncExe, truncCwd    uint64
 	truncArgs             uint64
 }
@@ -487,6 +488,7 @@ func (r *syscallReceiver) stats(b *logencode.Encoder, st *statsState, now time.T
 	st.read, st.malformed, st.evictions = b.Read, b.Malformed, b.Table.Evictions
 	r.truncationStats(b, st)
 	r.compatStats(st)
+	r.filterStats(st)
 	st.exitedEvictions = b.Table.ExitedEvictions
 	if b.Users.Refresh() {
 		b.Table.Invalidate()

@@ -69,3 +69,6 @@ func (p *Probe) CompatDrops([]uint64) error           { return errors.ErrUnsuppo
 // HostTGID needs the probe.
 func HostTGID() (uint32, error) { return 0, errors.ErrUnsupported }
 func (p *Probe) Close() error   { return nil }
+
+func (u *SpecUpdate) SetFilter(int, *Filter) {}
+func (p *Probe) Filtered([]uint64) error     { return errors.ErrUnsupported }

@@ -1,35 +1,11 @@
+//go:build linux && amd64
+
 package probe
 
 import (
 	"errors"
 	"fmt"
 )
-
-// Filter is a kernel-side filter of one captured syscall (bpf/event.h
-// VG_FILT_*): a call that fails it is counted (Filtered) and not written
-// to the ring.
-type Filter struct {
-	// OutcomeOn admits only results in Outcome (1: return value >= 0,
-	// 2: < 0; 0 admits none).
-	OutcomeOn bool
-	Outcome   uint8
-	// ProtoOn admits a call whose fd argument is a TCP (bit 1) or UDP (bit 2)
-	// socket only when Proto has that bit; other fds always pass.
-	ProtoOn bool
-	Proto   uint8
-	// PathOn admits a call whose path argument PathArg the probe judges
-	// (absolute, no "//", "/.", ".." or trailing "/", shorter than
-	// MaxPathKey) only when it starts with one of Prefixes or ends with
-	// one of Suffixes. An exact path is the prefix path+"\x00".
-	PathOn   bool
-	PathArg  uint8
-	Prefixes []string
-	Suffixes []string
-}
-
-// MaxPathKey bounds the bytes of a prefix or suffix (bpf/event.h
-// VG_PATH_KEY, less the NUL the probe reads).
-const MaxPathKey = 123
 
 const (
 	filtOutcome = 1
@@ -147,22 +123,25 @@ func (p *Probe) deletePaths(keys []pathKey) {
 	}
 }
 
-// Filtered returns, by syscall number, the calls the kernel filters kept
-// off the ring, summed over CPUs.
-func (p *Probe) Filtered() (map[int]uint64, error) {
-	out := map[int]uint64{}
+// Filtered fills out (MaxSyscalls long) with the calls the kernel
+// filters kept off the ring, by syscall number, summed over CPUs; entries of
+// syscalls without a filter now are left as they are.
+func (p *Probe) Filtered(out []uint64) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	var per []uint64
-	for nr := 0; nr < MaxSyscalls; nr++ {
+	for nr, f := range p.filters {
+		if f == nil || nr >= len(out) {
+			continue
+		}
 		if err := p.objs.Filtered.Lookup(uint32(nr), &per); err != nil {
-			return nil, err
+			return err
 		}
 		var sum uint64
 		for _, v := range per {
 			sum += v
 		}
-		if sum != 0 {
-			out[nr] = sum
-		}
+		out[nr] = sum
 	}
-	return out, nil
+	return nil
 }

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The differential test's workload (differential_test.go): actions the
+# The workload of e2e TestKernelFiltersChangeNoAlert (kernelfilters_test.go): actions the
 # upstream and default rules alert on, among many more they do not. It
 # runs in its own session; $1 is a scratch directory, $2 the name of the
 # file whose failed read ends it.
