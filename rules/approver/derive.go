@@ -17,7 +17,8 @@ var OpenFamily = []string{"creat", "open", "openat", "openat2"}
 
 // Derive returns, for every syscall the enabled syscall rules of rs can
 // match, the union over those rules of what each requires of the
-// kernel-visible fields for that syscall.
+// kernel-visible fields for that syscall. A syscall without an entry is
+// not to be filtered.
 func Derive(rs *rules.Ruleset) map[string]Filter {
 	var active []*rules.Rule
 	for _, r := range rs.Rules() {
@@ -26,14 +27,70 @@ func Derive(rs *rules.Ruleset) map[string]Filter {
 		}
 	}
 	out := make(map[string]Filter, len(rs.Syscalls()))
+	socketState := false
 	for _, sc := range rs.Syscalls() {
 		f := None()
 		for _, r := range active {
-			f = f.Union(ForRule(r.Tree(), sc))
+			rf := ForRule(r.Tree(), sc)
+			f = f.Union(rf)
+			// a rule that cannot match sc does not care what it reads
+			socketState = socketState || (!rf.IsNone() && Reads(r.Tree(), sc, "fd.name_changed"))
 		}
 		out[sc] = f
 	}
+	if socketState {
+		// fd.name_changed compares a socket's name with the one the
+		// previous record on that socket gave it: a filtered record would
+		// change the answer. Only the open family, whose records never
+		// name a socket, keeps its filters.
+		for sc := range out {
+			if !isOpen(sc) {
+				delete(out, sc)
+			}
+		}
+	}
 	return out
+}
+
+// Reads reports whether condition e (expanded) may read field for an
+// event of syscall sc: the field appears in it outside the parts that the
+// event type already makes false (a conjunction with a false member). A
+// negated part is never pruned.
+func Reads(e condition.Expr, sc, field string) bool {
+	d := deriver{sc: sc, open: isOpen(sc)}
+	return d.reads(e, field, false)
+}
+
+func (d deriver) reads(e condition.Expr, field string, negated bool) bool {
+	switch e := e.(type) {
+	case *condition.And:
+		if !negated {
+			for _, k := range e.Children {
+				if p, _ := d.visit(k); p.IsNone() {
+					return false
+				}
+			}
+		}
+		for _, k := range e.Children {
+			if d.reads(k, field, negated) {
+				return true
+			}
+		}
+		return false
+	case *condition.Or:
+		for _, k := range e.Children {
+			if d.reads(k, field, negated) {
+				return true
+			}
+		}
+		return false
+	case *condition.Not:
+		return d.reads(e.Child, field, true)
+	case *condition.Check:
+		f, ok := e.LHS.(*condition.FieldRef)
+		return !ok || f.Name == field
+	}
+	return true
 }
 
 // ForRule is what condition e (expanded) requires of an event of syscall

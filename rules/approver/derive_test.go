@@ -1,6 +1,7 @@
 package approver
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -67,6 +68,39 @@ func TestDeriveShapes(t *testing.T) {
 	conn := got["connect"]
 	if conn.Outcome != Failure || conn.Proto != AnyProto {
 		t.Errorf("connect: %+v", conn)
+	}
+}
+
+// TestSocketNameStateKeepsSocketRecords: a rule that can read
+// fd.name_changed (which compares a socket's name with the previous
+// record's) switches off every filter but the open family's; one whose
+// fd.name_changed test the event type rules out does not.
+func TestSocketNameStateKeepsSocketRecords(t *testing.T) {
+	const base = `
+- rule: secret
+  desc: d
+  condition: evt.type = openat and fd.name = /etc/shadow
+  output: o
+  priority: WARNING
+- rule: conn
+  desc: d
+  condition: (evt.type = connect and evt.rawres >= 0) or (evt.type = sendto and %s and fd.name_changed = true)
+  output: o
+  priority: WARNING
+`
+	got := Derive(load(t, fmt.Sprintf(base, "fd.l4proto = udp")))
+	if _, ok := got["sendto"]; ok {
+		t.Errorf("sendto filtered while a rule reads fd.name_changed for it: %+v", got["sendto"])
+	}
+	if _, ok := got["connect"]; ok {
+		t.Error("connect filtered while a rule reads fd.name_changed")
+	}
+	if _, ok := got["openat"]; !ok {
+		t.Error("openat lost its filter")
+	}
+	got = Derive(load(t, fmt.Sprintf(base, "evt.num = 0")))
+	if f, ok := got["connect"]; !ok || f.Outcome != Success {
+		t.Errorf("connect = %+v, %v: the fd.name_changed test can never be true, so connect keeps its filter", f, ok)
 	}
 }
 
@@ -173,7 +207,7 @@ func checkSound(t *testing.T, rs *rules.Ruleset) {
 					continue
 				}
 				f, known := filters[sc]
-				admitted := known && f.Admits(ret, proto, p)
+				admitted := !known || f.Admits(ret, proto, p) // no entry: not filtered
 				fe := e.Fields()
 				for _, r2 := range active {
 					if r2.Matches(fe) {
