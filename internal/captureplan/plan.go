@@ -20,6 +20,10 @@ type Plan struct {
 	// Filters are the kernel-side filters by syscall name; a syscall of
 	// Syscalls without one is captured whole.
 	Filters map[string]Filter
+	// SocketNames: the publisher's rules compare a socket's name with the
+	// one the previous record on that socket gave it (fd.name_changed), so
+	// no record that names a socket may be filtered. Merged by "or".
+	SocketNames bool
 }
 
 // Merged is the plan of every current publisher together.
@@ -41,11 +45,14 @@ func merge(plans map[string]Plan) Plan {
 	slices.Sort(out.Syscalls)
 	out.Syscalls = slices.Compact(out.Syscalls)
 	out.Filters = mergeFilters(plans, out.Syscalls)
+	for _, p := range plans {
+		out.SocketNames = out.SocketNames || p.SocketNames
+	}
 	return out
 }
 
 func (p Plan) clone() Plan {
-	out := Plan{Syscalls: slices.Clone(p.Syscalls)}
+	out := Plan{Syscalls: slices.Clone(p.Syscalls), SocketNames: p.SocketNames}
 	if p.Filters != nil {
 		out.Filters = make(map[string]Filter, len(p.Filters))
 		for k, f := range p.Filters {

@@ -172,7 +172,13 @@ func TestFiltersMerge(t *testing.T) {
 	if _, ok := m.Filters["execve"]; ok {
 		t.Fatal("execve has no filter")
 	}
-	r.Publish("c", Plan{Syscalls: []string{"sendto"}})
+	if r.Current().SocketNames {
+		t.Fatal("SocketNames without a publisher setting it")
+	}
+	r.Publish("c", Plan{Syscalls: []string{"sendto"}, SocketNames: true})
+	if !r.Current().SocketNames {
+		t.Fatal("one publisher's SocketNames is everyone's")
+	}
 	if _, ok := r.Current().Filters["sendto"]; ok {
 		t.Fatal("c captures sendto unfiltered: no filter may stay")
 	}

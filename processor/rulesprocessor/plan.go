@@ -15,8 +15,10 @@ func (st *ruleState) plan() captureplan.Plan {
 	if st.policies != nil {
 		return p
 	}
+	d := approver.Derive(st.rs)
 	p.Filters = map[string]captureplan.Filter{}
-	for sc, f := range approver.Derive(st.rs) {
+	p.SocketNames = d.SocketNames
+	for sc, f := range d.Filters {
 		if f.IsAll() {
 			continue
 		}

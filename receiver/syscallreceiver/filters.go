@@ -17,6 +17,9 @@ import (
 //   - the other syscalls of the state set are filtered by their outcome
 //     only, and only to drop failures: a failed call changes no state
 //     (procstate.Track ignores it);
+//   - while the rules read fd.name_changed (plan.SocketNames), no syscall
+//     whose record may name a socket (one with an fd) is filtered: that
+//     field compares a socket's name with the previous record's;
 //   - the open family takes every filter: an open kept off the ring
 //     leaves no fd-table entry, and a later record on that fd names it
 //     from /proc/PID/fd, as for fds opened before the receiver started
@@ -32,6 +35,9 @@ func (r *syscallReceiver) kernelFilters(plan captureplan.Merged, emit []bool) [p
 	for name, f := range plan.Filters {
 		s, ok := syscalls.Lookup(name)
 		if !ok || s.NR >= probe.MaxSyscalls || !emit[s.NR] || s.NR == linuxabi.SysClose || s.NR == linuxabi.SysCloseRange {
+			continue
+		}
+		if plan.SocketNames && s.FDSrc != 0 && !s.Open {
 			continue
 		}
 		pf := &probe.Filter{}

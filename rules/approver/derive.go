@@ -15,11 +15,21 @@ import (
 // filters are derived for these only.
 var OpenFamily = []string{"creat", "open", "openat", "openat2"}
 
-// Derive returns, for every syscall the enabled syscall rules of rs can
-// match, the union over those rules of what each requires of the
-// kernel-visible fields for that syscall. A syscall without an entry is
-// not to be filtered.
-func Derive(rs *rules.Ruleset) map[string]Filter {
+// Derived is what Derive finds.
+type Derived struct {
+	// Filters holds, for every syscall the enabled syscall rules can
+	// match, the union over those rules of what each requires of the
+	// kernel-visible fields for that syscall.
+	Filters map[string]Filter
+	// SocketNames reports that a rule that can match reads
+	// fd.name_changed, which compares a socket's name with the one the
+	// previous record on that socket gave it: then no record that names a
+	// socket may be filtered, or the answer would change.
+	SocketNames bool
+}
+
+// Derive works out the filters of the enabled syscall rules of rs.
+func Derive(rs *rules.Ruleset) Derived {
 	var active []*rules.Rule
 	for _, r := range rs.Rules() {
 		if r.Enabled && r.Source == "syscall" {
@@ -38,18 +48,7 @@ func Derive(rs *rules.Ruleset) map[string]Filter {
 		}
 		out[sc] = f
 	}
-	if socketState {
-		// fd.name_changed compares a socket's name with the one the
-		// previous record on that socket gave it: a filtered record would
-		// change the answer. Only the open family, whose records never
-		// name a socket, keeps its filters.
-		for sc := range out {
-			if !isOpen(sc) {
-				delete(out, sc)
-			}
-		}
-	}
-	return out
+	return Derived{Filters: out, SocketNames: socketState}
 }
 
 // Reads reports whether condition e (expanded) may read field for an
