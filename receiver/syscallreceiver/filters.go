@@ -54,7 +54,7 @@ func (r *syscallReceiver) kernelFilters(plan captureplan.Merged, emit []bool) [p
 			if !pf.OutcomeOn || pf.Outcome&1 == 0 {
 				continue
 			}
-			pf.ProtoOn, pf.PathOn = false, false
+			pf = &probe.Filter{OutcomeOn: true, Outcome: pf.Outcome}
 		}
 		if pf.OutcomeOn || pf.ProtoOn || pf.PathOn {
 			out[s.NR] = pf
