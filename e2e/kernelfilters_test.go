@@ -27,9 +27,10 @@ import (
 // unshare, ptrace, an exec from a memfd, TCP and UDP traffic, outbound
 // connects) run under bin/vigil with the upstream stable and incubating
 // rules and the default rules gives the same alerts with kernel_filters on
-// as off, while the filters keep calls off the ring. With the stable rules
-// alone, the path filter of openat is on too (the other sets hold rules
-// that can match any path), and the same holds.
+// as off. With the stable rules alone and with the embedded default rules
+// alone the same holds while the filters keep calls off the ring (with all
+// three sets little can be filtered: rules there test fd.name contains
+// and fd.name_changed).
 func TestKernelFiltersChangeNoAlert(t *testing.T) {
 	requireRoot(t)
 	if _, err := exec.LookPath("python3"); err != nil {
@@ -48,6 +49,11 @@ func TestKernelFiltersChangeNoAlert(t *testing.T) {
 	})
 	t.Run("stable", func(t *testing.T) {
 		compareKernelFilters(t, []string{stable}, true, "Read sensitive file untrusted")
+	})
+	// no files: the embedded default rules, whose open filter holds
+	// suffixes too
+	t.Run("default", func(t *testing.T) {
+		compareKernelFilters(t, nil, true, shadowRule, "Write below binary directory")
 	})
 }
 
