@@ -851,6 +851,8 @@ GLOBAL int approve_path(struct scratch_buf *sb, __u32 nr, __u32 filt, __u32 gen,
 	__u32 len = n - 1;
 	if (len > 1 && k->path[(len - 1) & 0x7f] == '/')
 		return 1;
+	/* one pass judges the path and, for suffixes, writes it reversed */
+	bool rev = filt & VG_FILT_SUFFIX;
 	__u8 prev = '/';
 	for (__u32 i = 1; i < VG_PATH_KEY - 1; i++) {
 		if (i >= len)
@@ -859,6 +861,8 @@ GLOBAL int approve_path(struct scratch_buf *sb, __u32 nr, __u32 filt, __u32 gen,
 		if ((prev == '/' && (c == '/' || c == '.')) || (prev == '.' && c == '.'))
 			return 1;
 		prev = c;
+		if (rev)
+			r->path[(len - 1 - i) & 0x7f] = c;
 	}
 	k->gen = gen;
 	k->nr = nr;
@@ -868,15 +872,11 @@ GLOBAL int approve_path(struct scratch_buf *sb, __u32 nr, __u32 filt, __u32 gen,
 		if (bpf_map_lookup_elem(&path_filter, k))
 			return 1;
 	}
-	if (filt & VG_FILT_SUFFIX) {
+	if (rev) {
+		r->path[(len - 1) & 0x7f] = '/';
 		r->gen = gen;
 		r->kind = VG_PATH_SUFFIX;
 		r->nr = nr;
-		for (__u32 i = 0; i < VG_PATH_KEY - 1; i++) {
-			if (i >= len)
-				break;
-			r->path[i] = k->path[(len - 1 - i) & 0x7f];
-		}
 		r->prefixlen = 32 + 8 * len;
 		if (bpf_map_lookup_elem(&path_filter, r))
 			return 1;
