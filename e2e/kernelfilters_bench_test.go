@@ -17,8 +17,10 @@ import (
 // BenchmarkKernelFilters runs real workloads under bin/vigil with the
 // upstream stable rules (syscalls: auto), kernel_filters off and on, and
 // reports per operation of the workload the records read from the ring
-// (ring/op), the calls the kernel filters kept off it (filtered/op) and
-// the collector's CPU time (cpu-ns/op, from /proc, in clock ticks). Each
+// (ring/op), the calls the kernel filters kept off it (filtered/op), the
+// events the kernel dropped on a full ring (drops/op) and the collector's
+// CPU time (cpu-ns/op, from /proc, in clock ticks). Every process on the
+// machine feeds the collector, so the counts include their calls too. Each
 // iteration is one run of the workload:
 //
 //	make build && sudo go test ./e2e -run '^$' -bench KernelFilters -benchtime 1x
@@ -50,12 +52,14 @@ func BenchmarkKernelFilters(b *testing.B) {
 				time.Sleep(2 * time.Second) // start-up's /proc reads
 				for range b.N {
 					read0, filt0, cpu0 := scrapeMetric(b, url, "otelcol_receiver_syscall_events_read"), scrapeMetric(b, url, "otelcol_receiver_syscall_kernel_filtered"), procCPU(b, col.Pid())
+					drop0 := scrapeMetric(b, url, "otelcol_receiver_syscall_kernel_drops")
 					w.run(b)
 					time.Sleep(2 * time.Second) // the reader's last polls and a metrics period
 					read, filt, cpu := scrapeMetric(b, url, "otelcol_receiver_syscall_events_read"), scrapeMetric(b, url, "otelcol_receiver_syscall_kernel_filtered"), procCPU(b, col.Pid())
 					b.ReportMetric((read-read0)/float64(w.ops), "ring/op")
 					b.ReportMetric((filt-filt0)/float64(w.ops), "filtered/op")
 					b.ReportMetric(float64((cpu-cpu0).Nanoseconds())/float64(w.ops), "cpu-ns/op")
+					b.ReportMetric((scrapeMetric(b, url, "otelcol_receiver_syscall_kernel_drops")-drop0)/float64(w.ops), "drops/op")
 				}
 			})
 		}
