@@ -7,7 +7,12 @@
 // condition (a superset of the events the rules can match), never a guess.
 // A field the rules constrain in a way the filter cannot express (contains,
 // regex, a transformer, a case-insensitive operator, a negated path test)
-// stays unfiltered.
+// stays unfiltered. The fields are the call's outcome, the protocol of its
+// socket and an open-family call's path. The process name, the open flags
+// and container versus host are not derived yet: proc.name is the comm the
+// receiver learnt at exec, which a thread's prctl can make differ from the
+// comm the kernel sees, and no rule set at hand gains from the other two
+// without per-flag path sets.
 package approver
 
 import (
