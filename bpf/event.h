@@ -66,6 +66,25 @@
  * that could look at its fd table). */
 #define VG_ON_DEFER 2
 
+/* Kernel-side filters of a captured syscall (spec.filt; the approvers the
+ * rules derive): a call that fails one is not written to the ring. */
+#define VG_FILT_OUTCOME 1 /* spec.outcome: VG_OUT_* bits the return value must be in */
+#define VG_FILT_PROTO 2   /* spec.proto: VG_PROTO_* bits a TCP or UDP socket fd must be in */
+#define VG_FILT_PATH 4    /* the path argument (spec.path_arg), when judged, must match path_filter */
+#define VG_FILT_PREFIX 8  /* path_filter holds prefixes for this syscall */
+#define VG_FILT_SUFFIX 16 /* path_filter holds suffixes for this syscall */
+
+#define VG_OUT_SUCCESS 1 /* return value >= 0 */
+#define VG_OUT_FAILURE 2
+#define VG_PROTO_TCP 1
+#define VG_PROTO_UDP 2
+
+/* path_filter keys: data is gen, kind (VG_PATH_*), syscall number, then
+ * the path (a suffix's bytes reversed). */
+#define VG_PATH_KEY 124
+#define VG_PATH_PREFIX 0
+#define VG_PATH_SUFFIX 1
+
 /* What the probe does with a compat (ia32, int 0x80) syscall whose ia32
  * number is the index of syscall_spec (spec.ia32). Its number and argument
  * registers mean something else than a native call's: the probe never

@@ -76,9 +76,15 @@ struct spec {
 	/* for the ia32 syscall of this number: VG_IA32_*, and the native
 	 * number it is read as */
 	__u8 ia32;
-	__u8 pad;
+	/* kernel filters (VG_FILT_*), their operands, and the generation of
+	 * path_filter's entries this table goes with */
+	__u8 filt;
 	__u16 ia32_nr;
-	__u16 pad2;
+	__u8 outcome;
+	__u8 proto;
+	__u8 path_arg;
+	__u8 gen;
+	__u16 pad;
 };
 
 /* Sizes rather than types: clang emits a type reached only through the
@@ -112,6 +118,35 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } closed_fds SEC(".maps");
+
+/* Paths an open-family call must name (prefixes, exact names as the name
+ * plus its NUL, suffixes reversed), per syscall. Entries carry the
+ * generation of the spec table they go with: user space writes a new
+ * generation, swaps the spec table in, then deletes the old one, so a call
+ * sees one consistent filter. */
+struct path_key {
+	__u32 prefixlen;
+	__u8 gen;
+	__u8 kind;
+	__u16 nr;
+	__u8 path[VG_PATH_KEY];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 32768);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct path_key);
+	__type(value, __u8);
+} path_filter SEC(".maps");
+
+/* Calls the kernel filters kept off the ring, per CPU, by syscall. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VG_MAX_SYSCALLS);
+	__type(key, __u32);
+	__type(value, __u64);
+} filtered SEC(".maps");
 
 /* The slack past SCRATCH_SIZE lets writes at a masked offset below
  * SCRATCH_SIZE run their full length without the verifier seeing an overflow. */
@@ -799,6 +834,81 @@ GLOBAL __u32 sec_msghdr_name(struct scratch_buf *sb, __u32 off, __u32 ta, __u64 
 	return sec_user_bytes(sb, off, ta, name, namelen);
 }
 
+/* Whether the path at upath passes syscall nr's path filter. The probe
+ * judges only what the receiver would leave as is: an absolute path without
+ * "//", "/.", ".." or a trailing "/" (rules/approver.Judged), shorter than
+ * the key. Every other path passes. The key is built at the start of the
+ * scratch buffer, which the record overwrites afterwards. */
+GLOBAL int approve_path(struct scratch_buf *sb, __u32 nr, __u32 filt, __u32 gen, __u64 upath)
+{
+	if (!sb || !upath)
+		return 1;
+	struct path_key *k = (void *)sb->b;
+	struct path_key *r = (void *)&sb->b[256];
+	long n = bpf_probe_read_user_str(k->path, VG_PATH_KEY, (void *)upath);
+	if (n < 2 || n >= VG_PATH_KEY || k->path[0] != '/')
+		return 1;
+	__u32 len = n - 1;
+	if (len > 1 && k->path[(len - 1) & 0x7f] == '/')
+		return 1;
+	/* one pass judges the path and, for suffixes, writes it reversed */
+	bool rev = filt & VG_FILT_SUFFIX;
+	__u8 prev = '/';
+	for (__u32 i = 1; i < VG_PATH_KEY - 1; i++) {
+		if (i >= len)
+			break;
+		__u8 c = k->path[i];
+		if ((prev == '/' && (c == '/' || c == '.')) || (prev == '.' && c == '.'))
+			return 1;
+		prev = c;
+		if (rev)
+			r->path[(len - 1 - i) & 0x7f] = c;
+	}
+	k->gen = gen;
+	k->nr = nr;
+	if (filt & VG_FILT_PREFIX) {
+		k->kind = VG_PATH_PREFIX;
+		k->prefixlen = 32 + 8 * (len + 1); /* the NUL too: exact names */
+		if (bpf_map_lookup_elem(&path_filter, k))
+			return 1;
+	}
+	if (rev) {
+		r->path[(len - 1) & 0x7f] = '/';
+		r->gen = gen;
+		r->kind = VG_PATH_SUFFIX;
+		r->nr = nr;
+		r->prefixlen = 32 + 8 * len;
+		if (bpf_map_lookup_elem(&path_filter, r))
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether the file at fa passes a socket-class filter: only an inet socket
+ * of protocol TCP or UDP can fail it. */
+GLOBAL int approve_sock(__u64 fa, __u32 allowed)
+{
+	if (!fa)
+		return 1;
+	struct file *f = (void *)fa;
+	__u32 mode = BPF_CORE_READ(f, f_inode, i_mode);
+	if ((mode & S_IFMT) != S_IFSOCK)
+		return 1;
+	struct socket *so = BPF_CORE_READ(f, private_data);
+	struct sock *sk = BPF_CORE_READ(so, sk);
+	if (!sk)
+		return 1;
+	__u16 fam = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (fam != AF_INET && fam != AF_INET6)
+		return 1;
+	__u16 proto = BPF_CORE_READ(sk, sk_protocol);
+	if (proto == 6)
+		return (allowed & VG_PROTO_TCP) != 0;
+	if (proto == 17)
+		return (allowed & VG_PROTO_UDP) != 0;
+	return 1;
+}
+
 /* The current task is in a compat (ia32) syscall: x86's TS_COMPAT in
  * thread_info.status, set on the int 0x80 / sysenter entry paths. */
 #define TS_COMPAT 0x0002
@@ -811,6 +921,40 @@ static __always_inline bool in_ia32_syscall(void)
 	}
 	t = (void *)bpf_get_current_task();
 	return BPF_CORE_READ(t, thread_info.status) & TS_COMPAT;
+}
+
+/* Argument i of the current syscall, native or ia32. */
+static __always_inline __u64 arg_at(struct pt_regs *regs, __u32 compat, __u32 i)
+{
+	switch (i) {
+	case 0:
+		return compat ? (__u32)regs->bx : regs->di;
+	case 1:
+		return compat ? (__u32)regs->cx : regs->si;
+	case 2:
+		return compat ? (__u32)regs->dx : regs->dx;
+	case 3:
+		return compat ? (__u32)regs->si : regs->r10;
+	case 4:
+		return compat ? (__u32)regs->di : regs->r8;
+	case 5:
+		return compat ? (__u32)regs->bp : regs->r9;
+	}
+	return 0;
+}
+
+/* Whether the call passes its syscall's kernel filters (spec.filt). */
+static __always_inline bool approve(struct scratch_buf *sb, struct spec *sp, __u32 nr, struct pt_regs *regs, long ret, __u32 compat)
+{
+	__u8 filt = sp->filt;
+	if ((filt & VG_FILT_OUTCOME) && !(sp->outcome & (ret >= 0 ? VG_OUT_SUCCESS : VG_OUT_FAILURE)))
+		return false;
+	if ((filt & VG_FILT_PROTO) && sp->fd_src >= 1 && sp->fd_src <= 6 &&
+	    !approve_sock(fd_file((int)arg_at(regs, compat, sp->fd_src - 1)), sp->proto))
+		return false;
+	if ((filt & VG_FILT_PATH) && !approve_path(sb, nr, filt, sp->gen, arg_at(regs, compat, sp->path_arg)))
+		return false;
+	return true;
 }
 
 SEC("tp_btf/sys_exit")
@@ -864,6 +1008,13 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	struct scratch_buf *sb = get_scratch(cpu);
 	if (!sb)
 		return 0;
+	__u8 filt = sp->filt;
+	if (filt && !approve(sb, sp, key, regs, ret, compat)) {
+		__u64 *c = bpf_map_lookup_elem(&filtered, &key);
+		if (c)
+			*c += 1; /* per CPU: no other writer */
+		return 0;
+	}
 	struct vg_hdr *h = begin(sb, key, cpu, id);
 	h->ret = ret;
 	if (compat) {

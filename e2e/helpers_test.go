@@ -20,7 +20,7 @@ import (
 // requireRoot: the collector's syscall receiver loads eBPF programs. Without
 // root the test skips, except under CI=true, where nothing may pass
 // silently.
-func requireRoot(t *testing.T) {
+func requireRoot(t testing.TB) {
 	t.Helper()
 	if os.Geteuid() == 0 {
 		return
@@ -83,7 +83,7 @@ func str(m pcommon.Map, key string) string {
 
 // scrapeMetric reads one counter from the collector's Prometheus endpoint,
 // summing the series whose labels contain every given label pair.
-func scrapeMetric(t *testing.T, url, name string, labels ...string) float64 {
+func scrapeMetric(t testing.TB, url, name string, labels ...string) float64 {
 	t.Helper()
 	resp, err := http.Get(url)
 	if err != nil {

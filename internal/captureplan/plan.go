@@ -8,15 +8,22 @@ import "slices"
 //
 //   - Syscalls: the union (an event one publisher's rules can match must be
 //     captured, whoever else publishes).
+//   - Filters (the approvers of issue 13): the kernel drops an event only
+//     when every publisher's filter drops it, so a publisher that captures
+//     a syscall without a filter disables filtering it for everyone.
 //
 // The fields planned next follow the same principle: the event sources a
-// publisher's rules read (issue 12) merge by union, and kernel-side filters
-// (the approvers of issue 13: "only these paths", "only these fds") merge so
-// that the kernel drops an event only when every publisher's filters drop it
-// (a publisher without a filter for a syscall disables it for everyone).
+// publisher's rules read (issue 12) merge by union.
 type Plan struct {
 	// Syscalls are the names of the syscalls the publisher's rules can match.
 	Syscalls []string
+	// Filters are the kernel-side filters by syscall name; a syscall of
+	// Syscalls without one is captured whole.
+	Filters map[string]Filter
+	// SocketNames: the publisher's rules compare a socket's name with the
+	// one the previous record on that socket gave it (fd.name_changed), so
+	// no record that names a socket may be filtered. Merged by "or".
+	SocketNames bool
 }
 
 // Merged is the plan of every current publisher together.
@@ -37,9 +44,20 @@ func merge(plans map[string]Plan) Plan {
 	}
 	slices.Sort(out.Syscalls)
 	out.Syscalls = slices.Compact(out.Syscalls)
+	out.Filters = mergeFilters(plans, out.Syscalls)
+	for _, p := range plans {
+		out.SocketNames = out.SocketNames || p.SocketNames
+	}
 	return out
 }
 
 func (p Plan) clone() Plan {
-	return Plan{Syscalls: slices.Clone(p.Syscalls)}
+	out := Plan{Syscalls: slices.Clone(p.Syscalls), SocketNames: p.SocketNames}
+	if p.Filters != nil {
+		out.Filters = make(map[string]Filter, len(p.Filters))
+		for k, f := range p.Filters {
+			out.Filters[k] = f.clone()
+		}
+	}
+	return out
 }

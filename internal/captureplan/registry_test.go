@@ -145,3 +145,47 @@ func TestNotificationsAreCopies(t *testing.T) {
 		t.Fatalf("the second subscriber saw %v", got)
 	}
 }
+
+// TestFiltersMerge: the kernel drops an event only when every publisher's
+// filter drops it; one publisher capturing a syscall unfiltered disables
+// its filter.
+func TestFiltersMerge(t *testing.T) {
+	r := NewRegistry()
+	a := Plan{Syscalls: []string{"openat", "sendto"}, Filters: map[string]Filter{
+		"openat": {Outcome: 1, Proto: 7, Prefixes: []string{"/etc/"}},
+		"sendto": {Outcome: 3, Proto: 6, PathAny: true},
+	}}
+	r.Publish("a", a)
+	if m := r.Current(); !slices.Equal(m.Filters["openat"].Prefixes, []string{"/etc/"}) || len(m.Filters) != 2 {
+		t.Fatalf("one publisher: %+v", m.Filters)
+	}
+	r.Publish("b", Plan{Syscalls: []string{"openat", "execve"}, Filters: map[string]Filter{
+		"openat": {Outcome: 2, Proto: 7, Prefixes: []string{"/root/"}, Suffixes: []string{"/id_rsa"}},
+	}})
+	m := r.Current()
+	if f := m.Filters["openat"]; f.Outcome != 3 || !slices.Equal(f.Prefixes, []string{"/etc/", "/root/"}) || !slices.Equal(f.Suffixes, []string{"/id_rsa"}) {
+		t.Fatalf("union: %+v", f)
+	}
+	if _, ok := m.Filters["sendto"]; !ok {
+		t.Fatal("sendto: only a captures it, its filter stays")
+	}
+	if _, ok := m.Filters["execve"]; ok {
+		t.Fatal("execve has no filter")
+	}
+	if r.Current().SocketNames {
+		t.Fatal("SocketNames without a publisher setting it")
+	}
+	r.Publish("c", Plan{Syscalls: []string{"sendto"}, SocketNames: true})
+	if !r.Current().SocketNames {
+		t.Fatal("one publisher's SocketNames is everyone's")
+	}
+	if _, ok := r.Current().Filters["sendto"]; ok {
+		t.Fatal("c captures sendto unfiltered: no filter may stay")
+	}
+	// a subscriber's copy is its own
+	m = r.Current()
+	m.Filters["openat"].Prefixes[0] = "/x"
+	if r.Current().Filters["openat"].Prefixes[0] != "/etc/" {
+		t.Fatal("a snapshot shares its filters with the registry")
+	}
+}

@@ -98,7 +98,7 @@ func (p *rulesProcessor) logLoaded(st *ruleState, msg string) {
 }
 
 func (p *rulesProcessor) start(_ context.Context, _ component.Host) error {
-	p.registry.Publish(p.owner, captureplan.Plan{Syscalls: p.state.Load().syscalls})
+	p.registry.Publish(p.owner, p.state.Load().plan())
 	p.publishHostnames(p.state.Load())
 	p.warnUnreachable(p.state.Load())
 	if p.cfg.ReloadInterval > 0 && (len(p.cfg.Files) > 0 || len(p.cfg.RegoFiles) > 0) {

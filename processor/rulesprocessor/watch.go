@@ -7,8 +7,6 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 	"go.uber.org/zap"
-
-	"github.com/vigil-sec/vigil/internal/captureplan"
 )
 
 // watch polls the configured rules and Rego files. Polling (rather than
@@ -103,7 +101,7 @@ func (p *rulesProcessor) reload(ctx context.Context) (*ruleState, bool) {
 		return nil, false
 	}
 	p.state.Store(st)
-	p.registry.Publish(p.owner, captureplan.Plan{Syscalls: st.syscalls})
+	p.registry.Publish(p.owner, st.plan())
 	p.telemetry.ProcessorRulesReloads.Add(ctx, 1, metric.WithAttributeSet(attribute.NewSet(attribute.String("result", "success"))))
 	p.logLoaded(st, "rules reloaded")
 	p.publishHostnames(st)

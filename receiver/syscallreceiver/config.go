@@ -42,6 +42,12 @@ type Config struct {
 	// PasswdFile and GroupFile name users and groups.
 	PasswdFile string `mapstructure:"passwd_file"`
 	GroupFile  string `mapstructure:"group_file"`
+	// KernelFilters installs, with `syscalls: auto`, the filters the rules
+	// processors derive from their rules (approvers: which results,
+	// sockets and open paths a rule can match) in the probe, so that calls
+	// no rule can match never cross the ring. false captures every call of
+	// the selected syscalls whole, as without filters (for comparisons).
+	KernelFilters bool `mapstructure:"kernel_filters"`
 	// DropAlerts raises an alert record when the kernel drops events
 	// (dropalert.go).
 	DropAlerts DropAlertsConfig `mapstructure:"drop_alerts"`
@@ -135,6 +141,7 @@ func createDefaultConfig() *Config {
 		FlushInterval:  200 * time.Millisecond,
 		PollInterval:   5 * time.Millisecond,
 		CaptureEnv:     true,
+		KernelFilters:  true,
 		ProcRoot:       "/proc",
 		PasswdFile:     "/etc/passwd",
 		GroupFile:      "/etc/group",

@@ -38,7 +38,7 @@ func TestConfig(t *testing.T) {
 	}
 	if !def.Syscalls.Auto || def.RingBufferSize != 8<<20 || def.CPUsPerRing != 2 || def.MaxProcesses != 65536 ||
 		def.MaxBatchSize != 4096 || def.FlushInterval != 200*time.Millisecond || def.PollInterval != 5*time.Millisecond ||
-		!def.CaptureEnv || def.ProcRoot != "/proc" {
+		!def.CaptureEnv || def.ProcRoot != "/proc" || !def.KernelFilters {
 		t.Errorf("defaults: %+v", def)
 	}
 	ex, err := loadConfig(t, "explicit")

@@ -215,7 +215,8 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 		plan, r.unsub = registry.Subscribe(r.replan)
 	}
 	emit, capture := r.selection(plan)
-	// the specs and the modes go into the kernel as one table
+	filters := r.kernelFilters(plan, emit)
+	// the specs, the modes and the filters go into the kernel as one table
 	if err := p.Update(func(u *probe.SpecUpdate) {
 		for _, s := range syscalls.All() {
 			u.SetSpec(s.NR, probe.Spec{Kind: s.Kinds, FDSrc: s.FDSrc, NArgs: s.NArgs, Proc: syscalls.RefreshesProc(s.NR)})
@@ -226,9 +227,13 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 		for nr := range capture {
 			u.SetMode(nr, mode(nr, emit, capture))
 		}
+		for nr, f := range filters {
+			u.SetFilter(nr, f)
+		}
 	}); err != nil {
 		return fail(fmt.Errorf("installing the syscall specs: %w", err))
 	}
+	log.Info("kernel filters", zap.Strings("syscalls", filteredNames(filters)))
 	switch {
 	case !r.cfg.Syscalls.Auto:
 		log.Info("capturing the configured syscalls", zap.Strings("syscalls", names(emit)))
@@ -289,11 +294,15 @@ func (r *syscallReceiver) replan(plan captureplan.Merged) {
 // processor shut down) the receiver goes back to its default selection.
 func (r *syscallReceiver) applyPlan(p *probe.Probe, b *logencode.Encoder, plan captureplan.Merged) {
 	emit, capture := r.selection(plan)
+	filters := r.kernelFilters(plan, emit)
 	if err := p.Update(func(u *probe.SpecUpdate) {
 		for nr := range capture {
 			if syscalls.ByNumber(nr) != nil {
 				u.SetMode(nr, mode(nr, emit, capture))
 			}
+		}
+		for nr, f := range filters {
+			u.SetFilter(nr, f)
 		}
 	}); err != nil {
 		// the kernel keeps the plan in force; the emit set follows it
@@ -301,7 +310,8 @@ func (r *syscallReceiver) applyPlan(p *probe.Probe, b *logencode.Encoder, plan c
 		return
 	}
 	b.Emit = emit
-	r.set.Logger.Info("the rules' capture plan changed", zap.Bool("published", plan.Published), zap.Strings("syscalls", names(emit)))
+	r.set.Logger.Info("the rules' capture plan changed", zap.Bool("published", plan.Published), zap.Strings("syscalls", names(emit)),
+		zap.Strings("kernel_filters", filteredNames(filters)))
 }
 
 func bootToWall() int64 {
@@ -467,6 +477,7 @@ type statsState struct {
 	// read and dropped at the previous drop-alert check
 	alertRead, alertDrops uint64
 	compat, compatBuf     []uint64
+	filtered, filteredBuf []uint64
 	truncExe, truncCwd    uint64
 	truncArgs             uint64
 }
@@ -484,6 +495,7 @@ func (r *syscallReceiver) stats(b *logencode.Encoder, st *statsState, now time.T
 	st.read, st.malformed, st.evictions = b.Read, b.Malformed, b.Table.Evictions
 	r.truncationStats(b, st)
 	r.compatStats(st)
+	r.filterStats(st)
 	st.exitedEvictions = b.Table.ExitedEvictions
 	if b.Users.Refresh() {
 		b.Table.Invalidate()

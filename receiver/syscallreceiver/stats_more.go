@@ -51,3 +51,26 @@ func (r *syscallReceiver) compatStats(st *statsState) {
 		}
 	}
 }
+
+// filterStats publishes the calls the kernel filters kept off the ring
+// since the last call, by syscall name.
+func (r *syscallReceiver) filterStats(st *statsState) {
+	if st.filtered == nil {
+		st.filtered = make([]uint64, probe.MaxSyscalls)
+		st.filteredBuf = make([]uint64, probe.MaxSyscalls)
+	}
+	if err := r.probe.Filtered(st.filteredBuf); err != nil {
+		return
+	}
+	ctx := context.Background()
+	for nr, n := range st.filteredBuf {
+		if n > st.filtered[nr] {
+			name := "unknown"
+			if s := syscalls.ByNumber(nr); s != nil {
+				name = s.Name
+			}
+			r.tb.ReceiverSyscallKernelFiltered.Add(ctx, int64(n-st.filtered[nr]), metric.WithAttributes(attribute.String("syscall", name)))
+		}
+		st.filtered[nr] = n
+	}
+}

@@ -30,6 +30,7 @@ type TelemetryBuilder struct {
 	ReceiverSyscallEventsRead             metric.Int64Counter
 	ReceiverSyscallExitedProcessEvictions metric.Int64Counter
 	ReceiverSyscallKernelDrops            metric.Int64Counter
+	ReceiverSyscallKernelFiltered         metric.Int64Counter
 	ReceiverSyscallMalformed              metric.Int64Counter
 	ReceiverSyscallProcessTableEvictions  metric.Int64Counter
 	ReceiverSyscallProcessTableSize       metric.Int64Gauge
@@ -87,6 +88,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	builder.ReceiverSyscallKernelDrops, err = builder.meter.Int64Counter(
 		"otelcol_receiver_syscall_kernel_drops",
 		metric.WithDescription("Events the kernel could not write to a full ring buffer, with the CPU in attribute cpu. [Alpha]"),
+		metric.WithUnit("{event}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverSyscallKernelFiltered, err = builder.meter.Int64Counter(
+		"otelcol_receiver_syscall_kernel_filtered",
+		metric.WithDescription("Calls the kernel filters derived from the rules kept off the ring (no rule could match them), by syscall name in attribute syscall. [Alpha]"),
 		metric.WithUnit("{event}"),
 	)
 	errs = errors.Join(errs, err)

@@ -23,6 +23,7 @@ func TestSetupTelemetry(t *testing.T) {
 	tb.ReceiverSyscallEventsRead.Add(context.Background(), 1)
 	tb.ReceiverSyscallExitedProcessEvictions.Add(context.Background(), 1)
 	tb.ReceiverSyscallKernelDrops.Add(context.Background(), 1)
+	tb.ReceiverSyscallKernelFiltered.Add(context.Background(), 1)
 	tb.ReceiverSyscallMalformed.Add(context.Background(), 1)
 	tb.ReceiverSyscallProcessTableEvictions.Add(context.Background(), 1)
 	tb.ReceiverSyscallProcessTableSize.Record(context.Background(), 1)
@@ -38,6 +39,9 @@ func TestSetupTelemetry(t *testing.T) {
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverSyscallKernelDrops(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverSyscallKernelFiltered(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverSyscallMalformed(t, testTel,

@@ -70,11 +70,18 @@ func BenchmarkKernelCost(b *testing.B) {
 		name       string
 		probeReads bool
 		closeMode  Mode
+		// filter, when set, is openat's kernel filter
+		filter *Filter
 	}{
-		{"all-switched-off", false, Off},
-		{"direct-loads/deferred-close", false, Defer},
-		{"direct-loads/written-close", false, Capture},
-		{"probe-reads/deferred-close", true, Defer},
+		{"all-switched-off", false, Off, nil},
+		{"direct-loads/deferred-close", false, Defer, nil},
+		{"direct-loads/written-close", false, Capture, nil},
+		{"probe-reads/deferred-close", true, Defer, nil},
+		// the open judged and kept off the ring by a path filter that
+		// does not hold /etc/hostname (prefixes and a suffix, as behind
+		// the default rules)
+		{"direct-loads/deferred-close/open-filtered", false, Defer,
+			&Filter{OutcomeOn: true, Outcome: 1, PathOn: true, PathArg: 1, Prefixes: []string{"/etc/shadow\x00", "/root/.ssh/"}, Suffixes: []string{"/id_rsa"}}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
@@ -82,6 +89,11 @@ func BenchmarkKernelCost(b *testing.B) {
 				for run := 0; run < 5; run++ {
 					off = min(off, loopCPU(b, ops))
 					p, stop := loadForCost(b, c.probeReads, c.closeMode)
+					if c.filter != nil {
+						if err := p.Update(func(u *SpecUpdate) { u.SetFilter(257, c.filter) }); err != nil {
+							b.Fatal(err)
+						}
+					}
 					on = min(on, loopCPU(b, ops))
 					stop()
 					p.Close()

@@ -87,6 +87,9 @@ type Probe struct {
 	mu        sync.Mutex
 	specs     [MaxSyscalls]specEntry
 	ia32      [MaxSyscalls]ia32Entry
+	filters   [MaxSyscalls]*Filter
+	gen       uint8
+	pathKeys  []pathKey
 	table     *ebpf.Map
 	tableSpec *ebpf.MapSpec
 }
@@ -101,10 +104,16 @@ type specEntry struct {
 	Proc  uint8
 	// Ia32 (VG_IA32_*) and Ia32Nr say how the ia32 syscall of this number
 	// is read; derived from the ia32 table and the native twin's mode
-	Ia32   uint8
-	_      uint8
-	Ia32Nr uint16
-	_      uint16
+	Ia32 uint8
+	// Filt (VG_FILT_*) and the operands of the kernel filters; Gen is
+	// the generation of path_filter entries this table goes with
+	Filt    uint8
+	Ia32Nr  uint16
+	Outcome uint8
+	Proto   uint8
+	PathArg uint8
+	Gen     uint8
+	_       uint16
 }
 
 // Load checks the kernel's features, loads the probe, creates the ring
@@ -216,9 +225,10 @@ func (p *Probe) SetMode(nr int, m Mode) error {
 
 // SpecUpdate collects the changes of one Update.
 type SpecUpdate struct {
-	specs [MaxSyscalls]specEntry
-	ia32  [MaxSyscalls]ia32Entry
-	err   error
+	specs   [MaxSyscalls]specEntry
+	ia32    [MaxSyscalls]ia32Entry
+	filters [MaxSyscalls]*Filter
+	err     error
 }
 
 // SetSpec sets what the probe reads for syscall nr (its mode is kept).
@@ -251,20 +261,36 @@ func (u *SpecUpdate) check(nr int) bool {
 func (p *Probe) Update(change func(u *SpecUpdate)) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	u := &SpecUpdate{specs: p.specs, ia32: p.ia32}
+	u := &SpecUpdate{specs: p.specs, ia32: p.ia32, filters: p.filters}
 	change(u)
 	if u.err != nil {
 		return u.err
 	}
 	u.resolveIA32()
+	var keys []pathKey
+	gen := p.gen
+	if u.filters != p.filters {
+		// the new filters' paths go in under a new generation first, so
+		// the table in force keeps seeing its own
+		gen++
+		var err error
+		if keys, err = p.writePaths(&u.specs, &u.filters, gen); err != nil {
+			return err
+		}
+	}
 	if u.specs == p.specs {
 		p.ia32 = u.ia32
 		return nil
 	}
 	if err := p.install(&u.specs); err != nil {
+		p.deletePaths(keys)
 		return err
 	}
-	p.specs, p.ia32 = u.specs, u.ia32
+	if gen != p.gen {
+		p.deletePaths(p.pathKeys)
+		p.pathKeys, p.gen = keys, gen
+	}
+	p.specs, p.ia32, p.filters = u.specs, u.ia32, u.filters
 	return nil
 }
 

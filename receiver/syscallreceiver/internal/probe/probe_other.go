@@ -72,3 +72,6 @@ func MissingCapabilities() []string { return nil }
 // HostTGID needs the probe.
 func HostTGID() (uint32, error) { return 0, errors.ErrUnsupported }
 func (p *Probe) Close() error   { return nil }
+
+func (u *SpecUpdate) SetFilter(int, *Filter) {}
+func (p *Probe) Filtered([]uint64) error     { return errors.ErrUnsupported }

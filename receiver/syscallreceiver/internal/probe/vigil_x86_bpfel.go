@@ -13,6 +13,15 @@ import (
 	"github.com/cilium/ebpf"
 )
 
+type vigilPathKey struct {
+	_         structs.HostLayout
+	Prefixlen uint32
+	Gen       uint8
+	Kind      uint8
+	Nr        uint16
+	Path      [124]uint8
+}
+
 type vigilScratchBuf struct {
 	_ structs.HostLayout
 	B [66048]uint8
@@ -25,6 +34,8 @@ const (
 	vigilMapClosedFds         = "closed_fds"
 	vigilMapCompatDrops       = "compat_drops"
 	vigilMapDrops             = "drops"
+	vigilMapFiltered          = "filtered"
+	vigilMapPathFilter        = "path_filter"
 	vigilMapRings             = "rings"
 	vigilMapScratch           = "scratch"
 	vigilMapSyscallSpec       = "syscall_spec"
@@ -97,6 +108,8 @@ type vigilMapSpecs struct {
 	ClosedFds   *ebpf.MapSpec `ebpf:"closed_fds"`
 	CompatDrops *ebpf.MapSpec `ebpf:"compat_drops"`
 	Drops       *ebpf.MapSpec `ebpf:"drops"`
+	Filtered    *ebpf.MapSpec `ebpf:"filtered"`
+	PathFilter  *ebpf.MapSpec `ebpf:"path_filter"`
 	Rings       *ebpf.MapSpec `ebpf:"rings"`
 	Scratch     *ebpf.MapSpec `ebpf:"scratch"`
 	SyscallSpec *ebpf.MapSpec `ebpf:"syscall_spec"`
@@ -135,6 +148,8 @@ type vigilMaps struct {
 	ClosedFds   *ebpf.Map `ebpf:"closed_fds"`
 	CompatDrops *ebpf.Map `ebpf:"compat_drops"`
 	Drops       *ebpf.Map `ebpf:"drops"`
+	Filtered    *ebpf.Map `ebpf:"filtered"`
+	PathFilter  *ebpf.Map `ebpf:"path_filter"`
 	Rings       *ebpf.Map `ebpf:"rings"`
 	Scratch     *ebpf.Map `ebpf:"scratch"`
 	SyscallSpec *ebpf.Map `ebpf:"syscall_spec"`
@@ -145,6 +160,8 @@ func (m *vigilMaps) Close() error {
 		m.ClosedFds,
 		m.CompatDrops,
 		m.Drops,
+		m.Filtered,
+		m.PathFilter,
 		m.Rings,
 		m.Scratch,
 		m.SyscallSpec,

@@ -1,0 +1,96 @@
+package syscallreceiver
+
+import (
+	"github.com/vigil-sec/vigil/internal/captureplan"
+	"github.com/vigil-sec/vigil/internal/linuxabi"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/probe"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/syscalls"
+)
+
+// kernelFilters turns the plan's filters into the probe's, for the
+// syscalls that become records (emit). What the process and fd tables
+// need stays exact:
+//
+//   - close is never filtered (the fd table and the deferred-close bitmap
+//     follow every close), nor is any syscall the receiver captures only
+//     for its tables;
+//   - the other syscalls of the state set are filtered by their outcome
+//     only, and only to drop failures: a failed call changes no state
+//     (procstate.Track ignores it);
+//   - while the rules read fd.name_changed (plan.SocketNames), no syscall
+//     whose record may name a socket (one with an fd) is filtered: that
+//     field compares a socket's name with the previous record's;
+//   - the open family takes every filter: an open kept off the ring
+//     leaves no fd-table entry, and a later record on that fd names it
+//     from /proc/PID/fd, as for fds opened before the receiver started
+//     (README: Kernel filters).
+//
+// With kernel_filters off, explicit syscalls or no publisher, nothing is
+// filtered.
+func (r *syscallReceiver) kernelFilters(plan captureplan.Merged, emit []bool) [probe.MaxSyscalls]*probe.Filter {
+	var out [probe.MaxSyscalls]*probe.Filter
+	if !r.cfg.KernelFilters || !r.cfg.Syscalls.Auto || !plan.Published {
+		return out
+	}
+	for name, f := range plan.Filters {
+		s, ok := syscalls.Lookup(name)
+		if !ok || s.NR >= probe.MaxSyscalls || !emit[s.NR] || s.NR == linuxabi.SysClose || s.NR == linuxabi.SysCloseRange {
+			continue
+		}
+		if plan.SocketNames && s.FDSrc != 0 && !s.Open {
+			continue
+		}
+		pf := &probe.Filter{}
+		if f.Outcome != 3 {
+			pf.OutcomeOn, pf.Outcome = true, f.Outcome
+		}
+		if f.Proto&3 != 3 && s.FDSrc >= 1 && s.FDSrc <= 6 {
+			pf.ProtoOn, pf.Proto = true, f.Proto&3
+		}
+		if arg, ok := pathArg(s); ok && !f.PathAny && fits(f.Prefixes) && fits(f.Suffixes) {
+			pf.PathOn, pf.PathArg, pf.Prefixes, pf.Suffixes = true, arg, f.Prefixes, f.Suffixes
+		}
+		if s.State && !s.Open {
+			if !pf.OutcomeOn || pf.Outcome&1 == 0 {
+				continue
+			}
+			pf = &probe.Filter{OutcomeOn: true, Outcome: pf.Outcome}
+		}
+		if pf.OutcomeOn || pf.ProtoOn || pf.PathOn {
+			out[s.NR] = pf
+		}
+	}
+	return out
+}
+
+// pathArg is the argument an open-family call's fd.name comes from: its
+// first user string.
+func pathArg(s *syscalls.Syscall) (uint8, bool) {
+	if !s.Open {
+		return 0, false
+	}
+	for i, k := range s.Kinds {
+		if k == syscalls.ArgStr {
+			return uint8(i), true
+		}
+	}
+	return 0, false
+}
+
+func fits(pats []string) bool {
+	for _, p := range pats {
+		if p == "" || len(p) > probe.MaxPathKey {
+			return false
+		}
+	}
+	return true
+}
+
+// filteredNames names the syscalls that have a kernel filter.
+func filteredNames(filters [probe.MaxSyscalls]*probe.Filter) []string {
+	var sel [probe.MaxSyscalls]bool
+	for nr, f := range filters {
+		sel[nr] = f != nil
+	}
+	return names(sel[:])
+}

@@ -1,0 +1,345 @@
+package approver
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vigil-sec/vigil/internal/eventgen"
+	"github.com/vigil-sec/vigil/rules"
+	defaultrules "github.com/vigil-sec/vigil/rules/default"
+	"github.com/vigil-sec/vigil/rules/fields"
+	"github.com/vigil-sec/vigil/rules/fields/fieldstest"
+)
+
+func load(t testing.TB, yaml string) *rules.Ruleset {
+	t.Helper()
+	rs, err := rules.Load(rules.Options{}, rules.Source{Name: "t.yaml", Data: []byte(yaml)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
+func TestDeriveShapes(t *testing.T) {
+	rs := load(t, `
+- list: keys
+  items: [/etc/shadow, /etc/sudoers]
+- macro: open_read
+  condition: evt.type in (open, openat) and evt.rawres >= 0
+- rule: keys
+  desc: d
+  condition: open_read and (fd.name in (keys) or fd.directory = /root/.ssh)
+  output: o
+  priority: WARNING
+- rule: udp out
+  desc: d
+  condition: evt.type = sendto and fd.l4proto != tcp and not proc.name = x
+  output: o
+  priority: WARNING
+- rule: failed connect
+  desc: d
+  condition: evt.type = connect and evt.res != SUCCESS and not fd.name contains x
+  output: o
+  priority: WARNING
+`)
+	got := Derive(rs).Filters
+	open := got["openat"]
+	if open.Outcome != Success || open.Path.Any {
+		t.Fatalf("openat: %+v", open)
+	}
+	for p, want := range map[string]bool{"/etc/shadow": true, "/etc/shadowx": false, "/root/.ssh/id": true, "/tmp/a": false} {
+		if open.Admits(3, OtherProto, p) != want {
+			t.Errorf("openat %s: admitted %v", p, !want)
+		}
+	}
+	if open.Admits(-2, OtherProto, "/etc/shadow") {
+		t.Error("a failed open was admitted")
+	}
+	if !open.Admits(3, OtherProto, "") || !open.Admits(3, OtherProto, "/etc/../tmp/a") || !open.Admits(3, OtherProto, "tmp/a") {
+		t.Error("a path the probe cannot judge must pass")
+	}
+	send := got["sendto"]
+	if send.Admits(10, TCP, "") || !send.Admits(10, UDP, "") || !send.Admits(10, OtherProto, "") || !send.Path.Any {
+		t.Errorf("sendto: %+v", send)
+	}
+	conn := got["connect"]
+	if conn.Outcome != Failure || conn.Proto != AnyProto {
+		t.Errorf("connect: %+v", conn)
+	}
+}
+
+// TestSocketNameState: a rule that can read fd.name_changed (which
+// compares a socket's name with the previous record's) sets SocketNames;
+// one whose fd.name_changed test can never be true does not.
+func TestSocketNameStateKeepsSocketRecords(t *testing.T) {
+	const base = `
+- rule: secret
+  desc: d
+  condition: evt.type = openat and fd.name = /etc/shadow
+  output: o
+  priority: WARNING
+- rule: conn
+  desc: d
+  condition: (evt.type = connect and evt.rawres >= 0) or (evt.type = sendto and %s and fd.name_changed = true)
+  output: o
+  priority: WARNING
+`
+	if d := Derive(load(t, fmt.Sprintf(base, "fd.l4proto = udp"))); !d.SocketNames {
+		t.Error("a rule reads fd.name_changed for sendto, SocketNames is false")
+	}
+	d := Derive(load(t, fmt.Sprintf(base, "evt.num = 0")))
+	if d.SocketNames {
+		t.Error("the fd.name_changed test can never be true, SocketNames is true")
+	}
+	if f := d.Filters["connect"]; f.Outcome != Success {
+		t.Errorf("connect = %+v", f)
+	}
+}
+
+// TestDeriveNegationAndOr: negated path tests leave the path free, and a
+// rule that can match any path for a syscall disables the path filter of
+// that syscall for every rule.
+func TestDeriveNegationAndOr(t *testing.T) {
+	rs := load(t, `
+- rule: a
+  desc: d
+  condition: evt.type = openat and fd.name startswith /etc
+  output: o
+  priority: WARNING
+- rule: b
+  desc: d
+  condition: evt.type = openat and not fd.name startswith /tmp
+  output: o
+  priority: WARNING
+- rule: c
+  desc: d
+  condition: evt.type = open and (fd.name = /a or fd.filename = id_rsa or fd.name pmatch (/usr/bin, /sbin)) and not (evt.rawres < 0)
+  output: o
+  priority: WARNING
+`)
+	got := Derive(rs).Filters
+	if !got["openat"].Path.Any {
+		t.Errorf("openat: %+v", got["openat"])
+	}
+	o := got["open"]
+	if o.Outcome != Success || !o.Admits(0, OtherProto, "/a") || !o.Admits(0, OtherProto, "/x/id_rsa") || o.Admits(0, OtherProto, "/ab") || !o.Admits(0, OtherProto, "/sbin/x") || o.Admits(0, OtherProto, "/usr/lib/x") {
+		t.Errorf("open: %+v", o)
+	}
+}
+
+// upstream is an upstream rules file in ../shared (as the rules package's
+// tests find it).
+func upstream(t testing.TB, name string) string {
+	t.Helper()
+	root, _ := filepath.Abs(".")
+	for {
+		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
+			break
+		}
+		root = filepath.Dir(root)
+		if root == "/" {
+			t.Fatal("go.mod not found")
+		}
+	}
+	p := filepath.Join(root, "..", "shared", "falco-rules", name)
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("upstream rules file: %v", err)
+	}
+	return p
+}
+
+// TestDerivedFiltersAdmitEveryMatch is the soundness property: over the
+// upstream stable and incubating rules (and, separately, the default
+// rules), no event that an enabled rule matches is refused by the filter
+// derived for its syscall. Events vary the kernel-visible fields over the
+// values the rules themselves name (every path-like list item and
+// derived pattern), with the other fields set as common processes have
+// them.
+func TestDerivedFiltersAdmitEveryMatch(t *testing.T) {
+	var sets = map[string]*rules.Ruleset{}
+	up, err := rules.LoadFiles(rules.Options{}, upstream(t, "falco_rules.yaml"), upstream(t, "falco-incubating_rules.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets["upstream"] = up
+	var srcs []rules.Source
+	for _, f := range defaultrules.Files() {
+		srcs = append(srcs, rules.Source{Name: f.Name, Data: f.Content})
+	}
+	def, err := rules.Load(rules.Options{}, srcs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets["default"] = def
+	for name, rs := range sets {
+		t.Run(name, func(t *testing.T) { checkSound(t, rs) })
+	}
+}
+
+func checkSound(t *testing.T, rs *rules.Ruleset) {
+	filters := Derive(rs).Filters
+	corpus := pathCorpus(rs, filters)
+	var active []*rules.Rule
+	for _, r := range rs.Rules() {
+		if r.Enabled && r.Source == "syscall" {
+			active = append(active, r)
+		}
+	}
+	matched := map[string]bool{}
+	filtered := 0
+	// events generated to satisfy each rule (and near misses), as the
+	// engine differential tests use them
+	gen := eventgen.New(13)
+	for _, r := range active {
+		for a := 0; a < 40; a++ {
+			ev, touched := gen.Synthesize(r.Tree(), true)
+			for _, e := range []*eventgen.Event{ev, gen.Perturb(ev, touched)} {
+				sc, ret, proto, p, ok := kernelView(e)
+				if !ok {
+					continue
+				}
+				f, known := filters[sc]
+				admitted := !known || f.Admits(ret, proto, p) // no entry: not filtered
+				fe := e.Fields()
+				for _, r2 := range active {
+					if r2.Matches(fe) {
+						matched[r2.Name] = true
+						if !admitted {
+							t.Fatalf("rule %q matches %s, which its filter %+v refuses", r2.Name, e, f)
+						}
+					}
+				}
+			}
+		}
+	}
+	for sc, f := range filters {
+		paths := []string{"/tmp/x"}
+		if isOpen(sc) {
+			paths = corpus
+		}
+		for _, comm := range []string{"bash", "sshd", "python3", "node"} {
+			for _, ret := range []int64{0, 5, -2, -13, -115} {
+				for _, proto := range []string{"tcp", "udp", "icmp", ""} {
+					for _, flags := range []int64{0, 1, 0o101} {
+						for _, p := range paths {
+							ev := event(sc, comm, ret, proto, flags, p)
+							admitted := f.Admits(ret, class(proto), p)
+							if !admitted {
+								filtered++
+							}
+							for _, r := range active {
+								if !r.Matches(ev) {
+									continue
+								}
+								matched[r.Name] = true
+								if !admitted {
+									t.Fatalf("rule %q matches %s ret=%d proto=%q path=%q comm=%s, which its filter %+v refuses", r.Name, sc, ret, proto, p, comm, f)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	// the property is only worth something if events do match rules and
+	// filters do refuse events
+	if len(matched) < len(active)/3 || filtered == 0 {
+		t.Fatalf("too weak: %d rules matched, %d events filtered", len(matched), filtered)
+	}
+	t.Logf("%d syscalls, %d rules matched some event, %d events refused", len(filters), len(matched), filtered)
+}
+
+// kernelView is what a probe sees of a generated event: its syscall,
+// return value, socket class and (for an open-family call with an
+// absolute, clean path) its path.
+func kernelView(e *eventgen.Event) (sc string, ret int64, proto Proto, p string, ok bool) {
+	v, ok := e.Get(fields.KeyEvtType.Name)
+	if sc, _ = v.(string); !ok || sc == "" {
+		return "", 0, 0, "", false
+	}
+	if v, ok := e.Get(fields.KeyEvtRawRes.Name); ok {
+		ret, _ = v.(int64)
+	}
+	proto = OtherProto
+	if v, ok := e.Get(fields.KeyL4Proto.Name); ok {
+		s, _ := v.(string)
+		proto = class(s)
+	}
+	if v, ok := e.Get(fields.KeyFilePath.Name); ok && isOpen(sc) {
+		s, _ := v.(string)
+		p = s
+	}
+	return sc, ret, proto, p, true
+}
+
+func class(proto string) Proto {
+	switch proto {
+	case "tcp":
+		return TCP
+	case "udp":
+		return UDP
+	}
+	return OtherProto
+}
+
+func event(sc, comm string, ret int64, proto string, flags int64, path string) fields.Event {
+	ev := fieldstest.New()
+	ev.Set(fields.KeyEvtType, sc)
+	ev.Set(fields.KeyEvtRawRes, ret)
+	ev.Set(fields.KeyProcName, comm)
+	ev.Set(fields.KeyOpenFlags, flags)
+	if proto != "" {
+		ev.Set(fields.KeyL4Proto, proto)
+		ev.Set(fields.KeyFDType, "ipv4")
+		ev.Set(fields.KeyFDName, "10.0.0.1:3333->8.8.8.8:53")
+	} else {
+		ev.Set(fields.KeyFDType, "file")
+		ev.Set(fields.KeyFilePath, path)
+	}
+	return ev
+}
+
+// pathCorpus: every absolute path the rules' lists name, paths built from
+// the derived patterns (inside and just outside each), and a few common
+// ones.
+func pathCorpus(rs *rules.Ruleset, filters map[string]Filter) []string {
+	seen := map[string]bool{}
+	add := func(p string) {
+		if strings.HasPrefix(p, "/") && !strings.ContainsAny(p, "*?[") {
+			seen[p] = true
+		}
+	}
+	for _, l := range rs.Lists() {
+		for _, it := range l.Items {
+			add(it)
+			add("/tmp/" + strings.TrimPrefix(it, "/"))
+		}
+	}
+	for _, f := range filters {
+		for _, p := range f.Path.Prefixes {
+			if e, ok := strings.CutSuffix(p, "\x00"); ok {
+				add(e)
+				add(e + "x")
+			} else {
+				add(p + "x")
+				add(p + "a/b")
+			}
+		}
+		for _, s := range f.Path.Suffixes {
+			add("/home/u" + s)
+			add("/home/u" + s + "x")
+		}
+	}
+	for _, p := range []string{"/etc/shadow", "/etc/passwd", "/root/.ssh/id_rsa", "/tmp/x", "/dev/shm/x", "/proc/self/mem", "/usr/bin/bash", "/var/log/syslog", "/etc/ld.so.preload", "/boot/vmlinuz"} {
+		add(p)
+	}
+	out := make([]string, 0, len(seen))
+	for p := range seen {
+		out = append(out, p)
+	}
+	return out
+}
