@@ -30,6 +30,7 @@ func createLogs(ctx context.Context, set processor.Settings, cfg component.Confi
 	if err != nil {
 		return nil, fmt.Errorf("container processor %s: %w", set.ID, err)
 	}
+	offerCaps(set.ID.String(), c)
 	return processorhelper.NewLogs(ctx, set, cfg, next, p.processLogs,
 		processorhelper.WithStart(p.start),
 		processorhelper.WithShutdown(p.shutdown),

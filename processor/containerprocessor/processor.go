@@ -95,6 +95,7 @@ func (p *containerProcessor) shutdown(context.Context) error {
 		errs = append(errs, s.rt.Close())
 	}
 	p.tb.Shutdown()
+	withdrawCaps(p.set.ID.String())
 	return errors.Join(errs...)
 }
 
