@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,11 +20,18 @@ import (
 
 // filterChild, run as a child of the test binary, makes the calls
 // TestKernelFilters judges: opens of the paths in $VIGIL_PATHS (relative
-// ones from /) and a sendto on a TCP and on a UDP socket.
+// ones from /; one prefixed "w" is opened write-only, "rw" read-write) and a
+// sendto on a TCP and on a UDP socket.
 func filterChild() {
 	_ = os.Chdir("/")
 	for _, p := range filepath.SplitList(os.Getenv("VIGIL_PATHS")) {
-		if fd, err := unix.Openat(unix.AT_FDCWD, p, unix.O_RDONLY|unix.O_CLOEXEC, 0); err == nil {
+		flags := unix.O_RDONLY
+		if q, ok := strings.CutPrefix(p, "w"); ok {
+			p, flags = q, unix.O_WRONLY
+		} else if q, ok := strings.CutPrefix(p, "rw"); ok {
+			p, flags = q, unix.O_RDWR
+		}
+		if fd, err := unix.Openat(unix.AT_FDCWD, p, flags|unix.O_CLOEXEC, 0); err == nil {
 			unix.Close(fd)
 		}
 	}
@@ -53,7 +61,8 @@ func init() {
 }
 
 // seen is what a child's records showed: the paths of its openat records
-// and the number of its sendto records.
+// (prefixed "w" or "rw" as filterChild's list names them) and the number
+// of its sendto records.
 type seen struct {
 	opens  []string
 	sendto int
@@ -87,7 +96,8 @@ func runChild(t *testing.T, p *Probe, paths []string) seen {
 			case 44:
 				s.sendto++
 			case 257:
-				s.opens = append(s.opens, strSection(b, 1))
+				mode := [4]string{"", "w", "rw", "?"}[binary.LittleEndian.Uint64(b[32+16:])&3]
+				s.opens = append(s.opens, mode+strSection(b, 1))
 			}
 		}
 	}
@@ -157,7 +167,7 @@ func TestKernelFilters(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	set(&Filter{OutcomeOn: true, Outcome: 1, PathOn: true, PathArg: 1, Prefixes: []string{"/etc/host"}, Suffixes: []string{"/shadowy"}},
+	set(&Filter{OutcomeOn: true, Outcome: 1, PathArg: 1, Paths: everyMode([]string{"/etc/host"}, []string{"/shadowy"})},
 		&Filter{ProtoOn: true, Proto: 2})
 	if err := p.Attach(); err != nil {
 		t.Fatal(err)
@@ -192,7 +202,7 @@ func TestKernelFilters(t *testing.T) {
 	}
 
 	// a reload: exact /etc/passwd only, every outcome; sendto unfiltered
-	set(&Filter{OutcomeOn: true, Outcome: 3, PathOn: true, PathArg: 1, Prefixes: []string{"/etc/passwd\x00"}}, nil)
+	set(&Filter{OutcomeOn: true, Outcome: 3, PathArg: 1, Paths: everyMode([]string{"/etc/passwd\x00"}, nil)}, nil)
 	got = runChild(t, p, paths)
 	opens = slices.DeleteFunc(got.opens, func(s string) bool { return !slices.Contains(paths, s) })
 	want = []string{"/etc/../etc/passwd", "/etc/passwd", "etc/passwd"}
@@ -207,7 +217,29 @@ func TestKernelFilters(t *testing.T) {
 		k = next
 		n++
 	}
-	if n != 1 {
-		t.Errorf("path_filter holds %d keys, want 1", n)
+	if n != 4 {
+		t.Errorf("path_filter holds %d keys, want 4 (one per access mode)", n)
 	}
+
+	// access modes: read-only opens of shadowy, read-write ones of
+	// shadowyx, no write-only open
+	shadowy, shadowyx := filepath.Join(dir, "shadowy"), filepath.Join(dir, "shadowyx")
+	byMode := &Filter{FlagsArg: 3, AccessOn: true, Access: 1<<0 | 1<<2, PathArg: 1}
+	byMode.Paths[0] = ModePaths{On: true, Prefixes: []string{shadowy + "\x00"}}
+	byMode.Paths[2] = ModePaths{On: true, Prefixes: []string{shadowyx + "\x00"}}
+	set(byMode, nil)
+	paths = []string{shadowy, shadowyx, "w" + shadowy, "w" + shadowyx, "rw" + shadowy, "rw" + shadowyx}
+	got = runChild(t, p, paths)
+	opens = slices.DeleteFunc(got.opens, func(s string) bool { return !slices.Contains(paths, s) })
+	if want := []string{shadowy, "rw" + shadowyx}; !slices.Equal(opens, want) {
+		t.Errorf("by access mode: openat %q, want %q", opens, want)
+	}
+}
+
+// everyMode is a path filter that is the same in every access mode.
+func everyMode(prefixes, suffixes []string) (out [Modes]ModePaths) {
+	for m := range out {
+		out[m] = ModePaths{On: true, Prefixes: prefixes, Suffixes: suffixes}
+	}
+	return out
 }
