@@ -21,7 +21,8 @@ import (
 // filterChild, run as a child of the test binary, makes the calls
 // TestKernelFilters judges: opens of the paths in $VIGIL_PATHS (relative
 // ones from /; one prefixed "w" is opened write-only, "rw" read-write) and a
-// sendto on a TCP and on a UDP socket.
+// sendto on a TCP and on a UDP socket. With $VIGIL_OPENAT2 set the opens
+// are openat2 calls.
 func filterChild() {
 	_ = os.Chdir("/")
 	for _, p := range filepath.SplitList(os.Getenv("VIGIL_PATHS")) {
@@ -31,7 +32,13 @@ func filterChild() {
 		} else if q, ok := strings.CutPrefix(p, "rw"); ok {
 			p, flags = q, unix.O_RDWR
 		}
-		if fd, err := unix.Openat(unix.AT_FDCWD, p, flags|unix.O_CLOEXEC, 0); err == nil {
+		open := func() (int, error) { return unix.Openat(unix.AT_FDCWD, p, flags|unix.O_CLOEXEC, 0) }
+		if os.Getenv("VIGIL_OPENAT2") != "" {
+			open = func() (int, error) {
+				return unix.Openat2(unix.AT_FDCWD, p, &unix.OpenHow{Flags: uint64(flags | unix.O_CLOEXEC)})
+			}
+		}
+		if fd, err := open(); err == nil {
 			unix.Close(fd)
 		}
 	}
@@ -69,10 +76,10 @@ type seen struct {
 }
 
 // runChild runs filterChild and collects its openat and sendto records.
-func runChild(t *testing.T, p *Probe, paths []string) seen {
+func runChild(t *testing.T, p *Probe, paths []string, env ...string) seen {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run", "^$")
-	cmd.Env = append(os.Environ(), "VIGIL_TEST_HELPER=filters", "VIGIL_PATHS="+join(paths))
+	cmd.Env = append(append(os.Environ(), "VIGIL_TEST_HELPER=filters", "VIGIL_PATHS="+join(paths)), env...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("child: %v %s", err, out)
 	}
@@ -95,6 +102,9 @@ func runChild(t *testing.T, p *Probe, paths []string) seen {
 			switch binary.LittleEndian.Uint16(b[24:]) {
 			case 44:
 				s.sendto++
+			case 437:
+				// openat2's flags are in the struct its argument 2 points to
+				s.opens = append(s.opens, strSection(b, 1))
 			case 257:
 				mode := [4]string{"", "w", "rw", "?"}[binary.LittleEndian.Uint64(b[32+16:])&3]
 				s.opens = append(s.opens, mode+strSection(b, 1))
@@ -233,6 +243,22 @@ func TestKernelFilters(t *testing.T) {
 	opens = slices.DeleteFunc(got.opens, func(s string) bool { return !slices.Contains(paths, s) })
 	if want := []string{shadowy, "rw" + shadowyx}; !slices.Equal(opens, want) {
 		t.Errorf("by access mode: openat %q, want %q", opens, want)
+	}
+	// openat2: the mode comes from how.flags
+	if err := p.Update(func(u *SpecUpdate) {
+		u.SetSpec(437, Spec{Kind: [6]uint8{0, 1, 6}, FDSrc: 7, NArgs: 4})
+		u.SetMode(437, Capture)
+		f := *byMode
+		f.FlagsArg = 3 | FlagsHow
+		u.SetFilter(437, &f)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	plain := []string{shadowy, shadowyx}
+	got = runChild(t, p, paths, "VIGIL_OPENAT2=1")
+	opens = slices.DeleteFunc(got.opens, func(s string) bool { return !slices.Contains(plain, s) })
+	if !slices.Equal(opens, plain) {
+		t.Errorf("by access mode: openat2 %q, want %q (read-only %s, read-write %s)", opens, plain, shadowy, shadowyx)
 	}
 }
 
