@@ -73,14 +73,21 @@
 #define VG_FILT_PATH 4    /* the path argument (spec.path_arg), when judged, must match path_filter */
 #define VG_FILT_PREFIX 8  /* path_filter holds prefixes for this syscall */
 #define VG_FILT_SUFFIX 16 /* path_filter holds suffixes for this syscall */
+#define VG_FILT_ACCESS 32 /* spec.access: bit 1<<mode an open's access mode (flags & O_ACCMODE) must be in */
+
+/* Where an open's flags are (spec.flags_arg): 0 nowhere (mode 0), else
+ * argument (flags_arg & VG_FLAGS_ARG) - 1, and with VG_FLAGS_HOW that
+ * argument points to a struct open_how, whose first member is the flags. */
+#define VG_FLAGS_ARG 0x7f
+#define VG_FLAGS_HOW 0x80
 
 #define VG_OUT_SUCCESS 1 /* return value >= 0 */
 #define VG_OUT_FAILURE 2
 #define VG_PROTO_TCP 1
 #define VG_PROTO_UDP 2
 
-/* path_filter keys: data is gen, kind (VG_PATH_*), syscall number, then
- * the path (a suffix's bytes reversed). */
+/* path_filter keys: data is gen, kind (VG_PATH_* | access mode << 1),
+ * syscall number, then the path (a suffix's bytes reversed). */
 #define VG_PATH_KEY 124
 #define VG_PATH_PREFIX 0
 #define VG_PATH_SUFFIX 1

@@ -84,7 +84,12 @@ struct spec {
 	__u8 proto;
 	__u8 path_arg;
 	__u8 gen;
-	__u16 pad;
+	/* VG_FILT_ACCESS's modes; the modes whose paths are filtered; where
+	 * the open flags are (VG_FLAGS_*) */
+	__u8 access;
+	__u8 path_modes;
+	__u8 flags_arg;
+	__u8 pad[3];
 };
 
 /* Sizes rather than types: clang emits a type reached only through the
@@ -120,7 +125,7 @@ struct {
 } closed_fds SEC(".maps");
 
 /* Paths an open-family call must name (prefixes, exact names as the name
- * plus its NUL, suffixes reversed), per syscall. Entries carry the
+ * plus its NUL, suffixes reversed), per syscall and access mode. Entries carry the
  * generation of the spec table they go with: user space writes a new
  * generation, swaps the spec table in, then deletes the old one, so a call
  * sees one consistent filter. */
@@ -834,7 +839,8 @@ GLOBAL __u32 sec_msghdr_name(struct scratch_buf *sb, __u32 off, __u32 ta, __u64 
 	return sec_user_bytes(sb, off, ta, name, namelen);
 }
 
-/* Whether the path at upath passes syscall nr's path filter. The probe
+/* Whether the path at upath passes syscall nr's path filter for the
+ * access mode in bits 8-9 of filt (BPF calls take five arguments). The probe
  * judges only what the receiver would leave as is: an absolute path without
  * "//", "/.", ".." or a trailing "/" (rules/approver.Judged), shorter than
  * the key. Every other path passes. The key is built at the start of the
@@ -867,7 +873,7 @@ GLOBAL int approve_path(struct scratch_buf *sb, __u32 nr, __u32 filt, __u32 gen,
 	k->gen = gen;
 	k->nr = nr;
 	if (filt & VG_FILT_PREFIX) {
-		k->kind = VG_PATH_PREFIX;
+		k->kind = VG_PATH_PREFIX | (filt >> 8 & 3) << 1;
 		k->prefixlen = 32 + 8 * (len + 1); /* the NUL too: exact names */
 		if (bpf_map_lookup_elem(&path_filter, k))
 			return 1;
@@ -875,7 +881,7 @@ GLOBAL int approve_path(struct scratch_buf *sb, __u32 nr, __u32 filt, __u32 gen,
 	if (rev) {
 		r->path[(len - 1) & 0x7f] = '/';
 		r->gen = gen;
-		r->kind = VG_PATH_SUFFIX;
+		r->kind = VG_PATH_SUFFIX | (filt >> 8 & 3) << 1;
 		r->nr = nr;
 		r->prefixlen = 32 + 8 * len;
 		if (bpf_map_lookup_elem(&path_filter, r))
@@ -943,7 +949,26 @@ static __always_inline __u64 arg_at(struct pt_regs *regs, __u32 compat, __u32 i)
 	return 0;
 }
 
-/* Whether the call passes its syscall's kernel filters (spec.filt). */
+/* The access mode (flags & O_ACCMODE) of an open whose flags are where
+ * flags_arg says (VG_FLAGS_*): 0 when it has none, -1 when they cannot be
+ * read. */
+static __always_inline int open_mode(struct pt_regs *regs, __u32 compat, __u8 flags_arg)
+{
+	__u32 i = flags_arg & VG_FLAGS_ARG;
+	if (!i)
+		return 0;
+	__u64 a = arg_at(regs, compat, i - 1);
+	if (flags_arg & VG_FLAGS_HOW) {
+		__u64 flags;
+		if (bpf_probe_read_user(&flags, sizeof(flags), (void *)a))
+			return -1;
+		a = flags;
+	}
+	return a & 3;
+}
+
+/* Whether the call passes its syscall's kernel filters (spec.filt). An
+ * open whose flags cannot be read passes the access and path filters. */
 static __always_inline bool approve(struct scratch_buf *sb, struct spec *sp, __u32 nr, struct pt_regs *regs, long ret, __u32 compat)
 {
 	__u8 filt = sp->filt;
@@ -952,7 +977,15 @@ static __always_inline bool approve(struct scratch_buf *sb, struct spec *sp, __u
 	if ((filt & VG_FILT_PROTO) && sp->fd_src >= 1 && sp->fd_src <= 6 &&
 	    !approve_sock(fd_file((int)arg_at(regs, compat, sp->fd_src - 1)), sp->proto))
 		return false;
-	if ((filt & VG_FILT_PATH) && !approve_path(sb, nr, filt, sp->gen, arg_at(regs, compat, sp->path_arg)))
+	if (!(filt & (VG_FILT_ACCESS | VG_FILT_PATH)))
+		return true;
+	int mode = open_mode(regs, compat, sp->flags_arg);
+	if (mode < 0)
+		return true;
+	if ((filt & VG_FILT_ACCESS) && !(sp->access & (1 << mode)))
+		return false;
+	if ((filt & VG_FILT_PATH) && (sp->path_modes & (1 << mode)) &&
+	    !approve_path(sb, nr, filt | mode << 8, sp->gen, arg_at(regs, compat, sp->path_arg)))
 		return false;
 	return true;
 }

@@ -13,28 +13,45 @@ type Filter struct {
 	// Proto: bit 1 admits events whose fd is a TCP socket, bit 2 a UDP
 	// one. Other fds are always admitted (bit 4 is informative only).
 	Proto uint8
-	// PathAny admits every path; otherwise an open-family call's path, when
-	// the probe can judge it (absolute, no "//", "/.", ".." or trailing
-	// "/"), must start with one of Prefixes or end with one of Suffixes.
-	// An exact path is the prefix path+"\x00".
-	PathAny  bool
+	// Access: bit 1<<m admits an open-family call of access mode m (its
+	// flags & O_ACCMODE); other syscalls have every bit.
+	Access uint8
+	// Path[m] constrains the path of an open-family call of access mode m.
+	Path [Modes]Paths
+}
+
+// Modes is the number of access modes of an open.
+const Modes = 4
+
+// Paths: Any admits every path; otherwise an open-family call's path, when
+// the probe can judge it (absolute, no "//", "/.", ".." or trailing "/"),
+// must start with one of Prefixes or end with one of Suffixes. An exact
+// path is the prefix path+"\x00".
+type Paths struct {
+	Any      bool
 	Prefixes []string
 	Suffixes []string
 }
 
 // union admits what either admits.
 func (f Filter) union(g Filter) Filter {
-	out := Filter{Outcome: f.Outcome | g.Outcome, Proto: f.Proto | g.Proto, PathAny: f.PathAny || g.PathAny}
-	if !out.PathAny {
-		out.Prefixes = sortedUnion(f.Prefixes, g.Prefixes)
-		out.Suffixes = sortedUnion(f.Suffixes, g.Suffixes)
+	out := Filter{Outcome: f.Outcome | g.Outcome, Proto: f.Proto | g.Proto, Access: f.Access | g.Access}
+	for m := range out.Path {
+		p, q := f.Path[m], g.Path[m]
+		out.Path[m].Any = p.Any || q.Any
+		if !out.Path[m].Any {
+			out.Path[m].Prefixes = sortedUnion(p.Prefixes, q.Prefixes)
+			out.Path[m].Suffixes = sortedUnion(p.Suffixes, q.Suffixes)
+		}
 	}
 	return out
 }
 
 func (f Filter) clone() Filter {
-	f.Prefixes = slices.Clone(f.Prefixes)
-	f.Suffixes = slices.Clone(f.Suffixes)
+	for m := range f.Path {
+		f.Path[m].Prefixes = slices.Clone(f.Path[m].Prefixes)
+		f.Path[m].Suffixes = slices.Clone(f.Path[m].Suffixes)
+	}
 	return f
 }
 

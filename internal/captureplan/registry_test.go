@@ -152,18 +152,21 @@ func TestNotificationsAreCopies(t *testing.T) {
 func TestFiltersMerge(t *testing.T) {
 	r := NewRegistry()
 	a := Plan{Syscalls: []string{"openat", "sendto"}, Filters: map[string]Filter{
-		"openat": {Outcome: 1, Proto: 7, Prefixes: []string{"/etc/"}},
-		"sendto": {Outcome: 3, Proto: 6, PathAny: true},
+		// read-only opens below /etc, no write-only open
+		"openat": {Outcome: 1, Proto: 7, Access: 0b1101, Path: [Modes]Paths{{Prefixes: []string{"/etc/"}}, {}, {Any: true}, {Any: true}}},
+		"sendto": {Outcome: 3, Proto: 6, Access: 15, Path: [Modes]Paths{{Any: true}, {Any: true}, {Any: true}, {Any: true}}},
 	}}
 	r.Publish("a", a)
-	if m := r.Current(); !slices.Equal(m.Filters["openat"].Prefixes, []string{"/etc/"}) || len(m.Filters) != 2 {
+	if m := r.Current(); !slices.Equal(m.Filters["openat"].Path[0].Prefixes, []string{"/etc/"}) || len(m.Filters) != 2 {
 		t.Fatalf("one publisher: %+v", m.Filters)
 	}
 	r.Publish("b", Plan{Syscalls: []string{"openat", "execve"}, Filters: map[string]Filter{
-		"openat": {Outcome: 2, Proto: 7, Prefixes: []string{"/root/"}, Suffixes: []string{"/id_rsa"}},
+		// write-only opens below /root
+		"openat": {Outcome: 2, Proto: 7, Access: 0b0010, Path: [Modes]Paths{{}, {Prefixes: []string{"/root/"}, Suffixes: []string{"/id_rsa"}}, {}, {}}},
 	}})
 	m := r.Current()
-	if f := m.Filters["openat"]; f.Outcome != 3 || !slices.Equal(f.Prefixes, []string{"/etc/", "/root/"}) || !slices.Equal(f.Suffixes, []string{"/id_rsa"}) {
+	if f := m.Filters["openat"]; f.Outcome != 3 || f.Access != 15 || !slices.Equal(f.Path[0].Prefixes, []string{"/etc/"}) || !slices.Equal(f.Path[1].Prefixes, []string{"/root/"}) ||
+		!slices.Equal(f.Path[1].Suffixes, []string{"/id_rsa"}) || !f.Path[2].Any || f.Path[0].Any || f.Path[1].Any {
 		t.Fatalf("union: %+v", f)
 	}
 	if _, ok := m.Filters["sendto"]; !ok {
@@ -184,8 +187,8 @@ func TestFiltersMerge(t *testing.T) {
 	}
 	// a subscriber's copy is its own
 	m = r.Current()
-	m.Filters["openat"].Prefixes[0] = "/x"
-	if r.Current().Filters["openat"].Prefixes[0] != "/etc/" {
+	m.Filters["openat"].Path[0].Prefixes[0] = "/x"
+	if r.Current().Filters["openat"].Path[0].Prefixes[0] != "/etc/" {
 		t.Fatal("a snapshot shares its filters with the registry")
 	}
 }

@@ -5,6 +5,9 @@ import (
 	"github.com/vigil-sec/vigil/rules/approver"
 )
 
+// the access modes are the same in both packages
+var _ [approver.Modes]captureplan.Paths = captureplan.Filter{}.Path
+
 // plan is what this state needs the kernel to capture: the syscalls its
 // rules can match and, per syscall, the filter an event must pass for any
 // rule to match it (rules/approver). Rego policies judge events by rules
@@ -22,13 +25,11 @@ func (st *ruleState) plan() captureplan.Plan {
 		if f.IsAll() {
 			continue
 		}
-		p.Filters[sc] = captureplan.Filter{
-			Outcome:  uint8(f.Outcome),
-			Proto:    uint8(f.Proto),
-			PathAny:  f.Path.Any,
-			Prefixes: f.Path.Prefixes,
-			Suffixes: f.Path.Suffixes,
+		cf := captureplan.Filter{Outcome: uint8(f.Outcome), Proto: uint8(f.Proto), Access: uint8(f.Access)}
+		for m, ps := range f.Path {
+			cf.Path[m] = captureplan.Paths{Any: ps.Any, Prefixes: ps.Prefixes, Suffixes: ps.Suffixes}
 		}
+		p.Filters[sc] = cf
 	}
 	return p
 }

@@ -47,8 +47,8 @@ func (r *syscallReceiver) kernelFilters(plan captureplan.Merged, emit []bool) [p
 		if f.Proto&3 != 3 && s.FDSrc >= 1 && s.FDSrc <= 6 {
 			pf.ProtoOn, pf.Proto = true, f.Proto&3
 		}
-		if arg, ok := pathArg(s); ok && !f.PathAny && fits(f.Prefixes) && fits(f.Suffixes) {
-			pf.PathOn, pf.PathArg, pf.Prefixes, pf.Suffixes = true, arg, f.Prefixes, f.Suffixes
+		if arg, ok := pathArg(s); ok {
+			openFilter(pf, s, arg, f)
 		}
 		if s.State && !s.Open {
 			if !pf.OutcomeOn || pf.Outcome&1 == 0 {
@@ -56,11 +56,57 @@ func (r *syscallReceiver) kernelFilters(plan captureplan.Merged, emit []bool) [p
 			}
 			pf = &probe.Filter{OutcomeOn: true, Outcome: pf.Outcome}
 		}
-		if pf.OutcomeOn || pf.ProtoOn || pf.PathOn {
+		if pf.OutcomeOn || pf.ProtoOn || pf.AccessOn || pf.PathOn() {
 			out[s.NR] = pf
 		}
 	}
 	return out
+}
+
+// openFilter sets the access-mode and path filters of an open-family
+// call whose path is argument arg. The probe reads the access mode from
+// the call's flags; a call without flags (creat) is judged as mode 0, by
+// the union of every mode's paths and no access filter.
+func openFilter(pf *probe.Filter, s *syscalls.Syscall, arg uint8, f captureplan.Filter) {
+	pf.PathArg = arg
+	paths := f.Path
+	if fa, ok := flagsArg(s); ok {
+		pf.FlagsArg = fa
+		if f.Access&15 != 15 {
+			pf.AccessOn, pf.Access = true, f.Access&15
+		}
+	} else {
+		one := captureplan.Paths{}
+		for _, p := range paths {
+			one.Any = one.Any || p.Any
+			one.Prefixes = append(one.Prefixes, p.Prefixes...)
+			one.Suffixes = append(one.Suffixes, p.Suffixes...)
+		}
+		paths = [captureplan.Modes]captureplan.Paths{one}
+	}
+	for m, p := range paths {
+		if m >= probe.Modes || p.Any || !fits(p.Prefixes) || !fits(p.Suffixes) {
+			continue
+		}
+		if pf.AccessOn && pf.Access&(1<<m) == 0 {
+			continue // the access filter drops the mode already
+		}
+		pf.Paths[m] = probe.ModePaths{On: true, Prefixes: p.Prefixes, Suffixes: p.Suffixes}
+	}
+}
+
+// flagsArg is where the probe finds an open's flags (probe.Filter's
+// FlagsArg): the argument of its flags parameter.
+func flagsArg(s *syscalls.Syscall) (uint8, bool) {
+	for _, p := range s.Params {
+		switch p.R {
+		case syscalls.ROpenFlags:
+			return uint8(p.Arg) + 1, true
+		case syscalls.RHowFlags:
+			return uint8(p.Arg) + 1 | probe.FlagsHow, true
+		}
+	}
+	return 0, false
 }
 
 // pathArg is the argument an open-family call's fd.name comes from: its

@@ -15,16 +15,19 @@ import (
 // kernel_filters: false, an explicit syscall list or no publisher install
 // nothing.
 func TestKernelFilterPolicy(t *testing.T) {
+	shadow := captureplan.Paths{Prefixes: []string{"/etc/shadow\x00"}, Suffixes: []string{"/id_rsa"}}
+	anyPath := [4]captureplan.Paths{{Any: true}, {Any: true}, {Any: true}, {Any: true}}
 	plan := captureplan.Merged{Published: true, Plan: captureplan.Plan{
 		Syscalls: []string{"openat", "close", "execve", "connect", "sendto", "ptrace", "dup"},
 		Filters: map[string]captureplan.Filter{
-			"openat":  {Outcome: 1, Proto: 7, Prefixes: []string{"/etc/shadow\x00"}, Suffixes: []string{"/id_rsa"}},
-			"close":   {Outcome: 1, Proto: 7, PathAny: true},
-			"execve":  {Outcome: 2, Proto: 7, PathAny: true}, // failures only: would drop successes
-			"connect": {Outcome: 1, Proto: 1, PathAny: true}, // drops failures and UDP
-			"sendto":  {Outcome: 0, Proto: 0, PathAny: true}, // no rule can match
-			"ptrace":  {Outcome: 1, Proto: 7, PathAny: true},
-			"dup":     {Outcome: 1, Proto: 7, PathAny: true},
+			// write-only opens dropped; read-write ones of any path kept
+			"openat":  {Outcome: 1, Proto: 7, Access: 0b1101, Path: [4]captureplan.Paths{shadow, {}, {Any: true}, shadow}},
+			"close":   {Outcome: 1, Proto: 7, Access: 15, Path: anyPath},
+			"execve":  {Outcome: 2, Proto: 7, Access: 15, Path: anyPath}, // failures only: would drop successes
+			"connect": {Outcome: 1, Proto: 1, Access: 15, Path: anyPath}, // drops failures and UDP
+			"sendto":  {Outcome: 0, Proto: 0, Access: 15, Path: anyPath}, // no rule can match
+			"ptrace":  {Outcome: 1, Proto: 7, Access: 15, Path: anyPath},
+			"dup":     {Outcome: 1, Proto: 7, Access: 15, Path: anyPath},
 		},
 	}}
 	r := &syscallReceiver{cfg: createDefaultConfig()}
@@ -42,7 +45,8 @@ func TestKernelFilterPolicy(t *testing.T) {
 			t.Errorf("syscall %d: filter %+v, want %+v", nr, *f, *want)
 		}
 	}
-	check(linuxabi.SysOpenat, &probe.Filter{OutcomeOn: true, Outcome: 1, PathOn: true, PathArg: 1, Prefixes: []string{"/etc/shadow\x00"}, Suffixes: []string{"/id_rsa"}})
+	shadowOn := probe.ModePaths{On: true, Prefixes: shadow.Prefixes, Suffixes: shadow.Suffixes}
+	check(linuxabi.SysOpenat, &probe.Filter{OutcomeOn: true, Outcome: 1, FlagsArg: 3, AccessOn: true, Access: 0b1101, PathArg: 1, Paths: [4]probe.ModePaths{shadowOn, {}, {}, shadowOn}})
 	check(linuxabi.SysClose, nil)
 	check(linuxabi.SysExecve, nil)
 	check(linuxabi.SysConnect, &probe.Filter{OutcomeOn: true, Outcome: 1}) // state: the outcome only

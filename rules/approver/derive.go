@@ -160,6 +160,10 @@ func (d deriver) check(c *condition.Check) (pos, neg Filter) {
 		return failed(c)
 	case "fd.l4proto":
 		return proto(c)
+	case "evt.is_open_read":
+		return d.access(c, ReadAccess)
+	case "evt.is_open_write":
+		return d.access(c, WriteAccess)
 	case "fd.name", "fd.directory", "fd.filename":
 		if d.open {
 			return paths(f.Name, c)
@@ -199,7 +203,21 @@ func withPaths(p Paths) Filter {
 		return All()
 	}
 	f := All()
-	f.Path = p
+	f.Path = [Modes]Paths{p, p, p, p}
+	return f
+}
+
+func withAccess(a Access) Filter {
+	f := All()
+	f.Access = a
+	for m := range f.Path {
+		if a&(1<<m) == 0 {
+			f.Path[m] = Paths{}
+		}
+	}
+	if a == 0 {
+		return None()
+	}
 	return f
 }
 
@@ -329,6 +347,39 @@ func failed(c *condition.Check) (Filter, Filter) {
 		o ^= AnyOutcome
 	}
 	return withOutcome(o), withOutcome(o ^ AnyOutcome)
+}
+
+// access: evt.is_open_read or evt.is_open_write (true in the modes of
+// set) compared with a boolean. For open, openat and openat2 it holds in
+// those modes; the rules library makes it false for every other syscall
+// but open_by_handle_at, whose mode no probe reads. Its false side is left
+// free: a record without flags makes both comparisons false.
+func (d deriver) access(c *condition.Check, set Access) (Filter, Filter) {
+	items, ok := literals(c.RHS)
+	if !ok || len(items) != 1 || (c.Op != condition.OpEq && c.Op != condition.OpNe) {
+		return All(), All()
+	}
+	var want bool
+	switch strings.ToLower(items[0]) {
+	case "true":
+		want = true
+	case "false":
+	default:
+		return All(), All()
+	}
+	if c.Op == condition.OpNe {
+		want = !want
+	}
+	switch {
+	case d.sc == "open_by_handle_at":
+		return All(), All()
+	case !d.open || d.sc == "creat":
+		// constantly false: the check holds exactly when want is false
+		return truth(!want), truth(want)
+	case want:
+		return withAccess(set), All()
+	}
+	return withAccess(AnyAccess ^ set), All()
 }
 
 // proto: fd.l4proto compared with constants. OtherProto stands for every

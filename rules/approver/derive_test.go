@@ -47,22 +47,22 @@ func TestDeriveShapes(t *testing.T) {
 `)
 	got := Derive(rs).Filters
 	open := got["openat"]
-	if open.Outcome != Success || open.Path.Any {
+	if open.Outcome != Success || open.AnyPath() {
 		t.Fatalf("openat: %+v", open)
 	}
 	for p, want := range map[string]bool{"/etc/shadow": true, "/etc/shadowx": false, "/root/.ssh/id": true, "/tmp/a": false} {
-		if open.Admits(3, OtherProto, p) != want {
+		if open.Admits(3, OtherProto, 0, p) != want {
 			t.Errorf("openat %s: admitted %v", p, !want)
 		}
 	}
-	if open.Admits(-2, OtherProto, "/etc/shadow") {
+	if open.Admits(-2, OtherProto, 0, "/etc/shadow") {
 		t.Error("a failed open was admitted")
 	}
-	if !open.Admits(3, OtherProto, "") || !open.Admits(3, OtherProto, "/etc/../tmp/a") || !open.Admits(3, OtherProto, "tmp/a") {
+	if !open.Admits(3, OtherProto, 0, "") || !open.Admits(3, OtherProto, 0, "/etc/../tmp/a") || !open.Admits(3, OtherProto, 0, "tmp/a") {
 		t.Error("a path the probe cannot judge must pass")
 	}
 	send := got["sendto"]
-	if send.Admits(10, TCP, "") || !send.Admits(10, UDP, "") || !send.Admits(10, OtherProto, "") || !send.Path.Any {
+	if send.Admits(10, TCP, 0, "") || !send.Admits(10, UDP, 0, "") || !send.Admits(10, OtherProto, 0, "") || !send.AnyPath() {
 		t.Errorf("sendto: %+v", send)
 	}
 	conn := got["connect"]
@@ -121,11 +121,11 @@ func TestDeriveNegationAndOr(t *testing.T) {
   priority: WARNING
 `)
 	got := Derive(rs).Filters
-	if !got["openat"].Path.Any {
+	if !got["openat"].AnyPath() {
 		t.Errorf("openat: %+v", got["openat"])
 	}
 	o := got["open"]
-	if o.Outcome != Success || !o.Admits(0, OtherProto, "/a") || !o.Admits(0, OtherProto, "/x/id_rsa") || o.Admits(0, OtherProto, "/ab") || !o.Admits(0, OtherProto, "/sbin/x") || o.Admits(0, OtherProto, "/usr/lib/x") {
+	if o.Outcome != Success || !o.Admits(0, OtherProto, 0, "/a") || !o.Admits(0, OtherProto, 0, "/x/id_rsa") || o.Admits(0, OtherProto, 0, "/ab") || !o.Admits(0, OtherProto, 0, "/sbin/x") || o.Admits(0, OtherProto, 0, "/usr/lib/x") {
 		t.Errorf("open: %+v", o)
 	}
 }
@@ -174,9 +174,23 @@ func TestDerivedFiltersAdmitEveryMatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	sets["default"] = def
+	// loaded together, as the differential test runs them
+	all, err := rules.Load(rules.Options{}, append([]rules.Source{fileSource(t, upstream(t, "falco_rules.yaml")), fileSource(t, upstream(t, "falco-incubating_rules.yaml"))}, srcs...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets["upstream+default"] = all
 	for name, rs := range sets {
 		t.Run(name, func(t *testing.T) { checkSound(t, rs) })
 	}
+}
+
+func fileSource(t testing.TB, p string) rules.Source {
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rules.Source{Name: p, Data: data}
 }
 
 func checkSound(t *testing.T, rs *rules.Ruleset) {
@@ -197,12 +211,12 @@ func checkSound(t *testing.T, rs *rules.Ruleset) {
 		for a := 0; a < 40; a++ {
 			ev, touched := gen.Synthesize(r.Tree(), true)
 			for _, e := range []*eventgen.Event{ev, gen.Perturb(ev, touched)} {
-				sc, ret, proto, p, ok := kernelView(e)
+				sc, ret, proto, flags, p, ok := kernelView(e)
 				if !ok {
 					continue
 				}
 				f, known := filters[sc]
-				admitted := !known || f.Admits(ret, proto, p) // no entry: not filtered
+				admitted := !known || f.Admits(ret, proto, flags, p) // no entry: not filtered
 				fe := e.Fields()
 				for _, r2 := range active {
 					if r2.Matches(fe) {
@@ -223,10 +237,11 @@ func checkSound(t *testing.T, rs *rules.Ruleset) {
 		for _, comm := range []string{"bash", "sshd", "python3", "node"} {
 			for _, ret := range []int64{0, 5, -2, -13, -115} {
 				for _, proto := range []string{"tcp", "udp", "icmp", ""} {
-					for _, flags := range []int64{0, 1, 0o101} {
+					// every access mode, with O_CREAT, O_PATH and O_TMPFILE
+					for _, flags := range []int64{0, 1, 2, 3, 0o101, 0o102, 0o10000000, 0o20200002} {
 						for _, p := range paths {
 							ev := event(sc, comm, ret, proto, flags, p)
-							admitted := f.Admits(ret, class(proto), p)
+							admitted := f.Admits(ret, class(proto), flags, p)
 							if !admitted {
 								filtered++
 							}
@@ -254,12 +269,15 @@ func checkSound(t *testing.T, rs *rules.Ruleset) {
 }
 
 // kernelView is what a probe sees of a generated event: its syscall,
-// return value, socket class and (for an open-family call with an
-// absolute, clean path) its path.
-func kernelView(e *eventgen.Event) (sc string, ret int64, proto Proto, p string, ok bool) {
+// return value, socket class and (for an open-family call) its open flags
+// and path.
+func kernelView(e *eventgen.Event) (sc string, ret int64, proto Proto, flags int64, p string, ok bool) {
 	v, ok := e.Get(fields.KeyEvtType.Name)
 	if sc, _ = v.(string); !ok || sc == "" {
-		return "", 0, 0, "", false
+		return "", 0, 0, 0, "", false
+	}
+	if v, ok := e.Get(fields.KeyOpenFlags.Name); ok && isOpen(sc) {
+		flags, _ = v.(int64)
 	}
 	if v, ok := e.Get(fields.KeyEvtRawRes.Name); ok {
 		ret, _ = v.(int64)
@@ -273,7 +291,7 @@ func kernelView(e *eventgen.Event) (sc string, ret int64, proto Proto, p string,
 		s, _ := v.(string)
 		p = s
 	}
-	return sc, ret, proto, p, true
+	return sc, ret, proto, flags, p, true
 }
 
 func class(proto string) Proto {
@@ -320,7 +338,11 @@ func pathCorpus(rs *rules.Ruleset, filters map[string]Filter) []string {
 		}
 	}
 	for _, f := range filters {
-		for _, p := range f.Path.Prefixes {
+		var pres, sufs []string
+		for _, ps := range f.Path {
+			pres, sufs = append(pres, ps.Prefixes...), append(sufs, ps.Suffixes...)
+		}
+		for _, p := range pres {
 			if e, ok := strings.CutSuffix(p, "\x00"); ok {
 				add(e)
 				add(e + "x")
@@ -329,7 +351,7 @@ func pathCorpus(rs *rules.Ruleset, filters map[string]Filter) []string {
 				add(p + "a/b")
 			}
 		}
-		for _, s := range f.Path.Suffixes {
+		for _, s := range sufs {
 			add("/home/u" + s)
 			add("/home/u" + s + "x")
 		}
@@ -342,4 +364,65 @@ func pathCorpus(rs *rules.Ruleset, filters map[string]Filter) []string {
 		out = append(out, p)
 	}
 	return out
+}
+
+// TestDeriveAccessModes: a rule that only matches write opens (the
+// open_write idiom) and tests fd.name in a way no path set expresses
+// leaves the path free for write and read-write opens only; read-only
+// opens keep the sensitive-file rule's paths. evt.is_open_* are false for
+// creat, so a rule on write opens does not reach it.
+func TestDeriveAccessModes(t *testing.T) {
+	rs := load(t, `
+- macro: open_write
+  condition: evt.type in (open,openat,openat2,creat) and evt.is_open_write=true and fd.typechar='f' and fd.num>=0
+- macro: open_read
+  condition: evt.type in (open,openat,openat2,creat) and evt.is_open_read=true and fd.typechar='f' and fd.num>=0
+- rule: history
+  desc: d
+  condition: open_write and fd.name contains history
+  output: o
+  priority: WARNING
+- rule: shadow
+  desc: d
+  condition: open_read and fd.name = /etc/shadow
+  output: o
+  priority: WARNING
+- rule: not read
+  desc: d
+  condition: evt.type = open and evt.is_open_read = false and fd.name startswith /srv
+  output: o
+  priority: WARNING
+`)
+	got := Derive(rs).Filters
+	at := got["openat"]
+	const rdonly, wronly, rdwr, path = 0, 1, 2, 0o10000000
+	for _, c := range []struct {
+		flags int64
+		path  string
+		want  bool
+	}{
+		{rdonly, "/etc/shadow", true},
+		{rdonly, "/home/u/bash_history", false},
+		{rdonly | path, "/etc/passwd", false},
+		{3, "/etc/shadow", true}, // mode 3 reads, as the rules library says
+		{wronly, "/home/u/bash_history", true},
+		{wronly, "/etc/passwd", true}, // contains: any path
+		{rdwr, "/etc/passwd", true},
+	} {
+		if at.Admits(0, OtherProto, c.flags, c.path) != c.want {
+			t.Errorf("openat flags %#o %s: admitted %v", c.flags, c.path, !c.want)
+		}
+	}
+	if at.Access != AnyAccess || at.AnyPath() || !at.Path[wronly].Any || !at.Path[rdwr].Any {
+		t.Errorf("openat: %+v", at)
+	}
+	// open: the third rule wants write-only opens below /srv as well
+	o := got["open"]
+	if !o.Admits(0, OtherProto, wronly, "/srv/x") || !o.Admits(0, OtherProto, wronly, "/etc/x") || o.Admits(0, OtherProto, rdonly, "/srv/x") {
+		t.Errorf("open: %+v", o)
+	}
+	// creat: is_open_read and is_open_write are false, no rule matches
+	if c := got["creat"]; !c.IsNone() {
+		t.Errorf("creat: %+v", c)
+	}
 }

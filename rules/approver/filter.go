@@ -8,11 +8,13 @@
 // A field the rules constrain in a way the filter cannot express (contains,
 // regex, a transformer, a case-insensitive operator, a negated path test)
 // stays unfiltered. The fields are the call's outcome, the protocol of its
-// socket and an open-family call's path. The process name, the open flags
-// and container versus host are not derived yet: proc.name is the comm the
-// receiver learnt at exec, which a thread's prctl can make differ from the
-// comm the kernel sees, and no rule set at hand gains from the other two
-// without per-flag path sets.
+// socket, an open-family call's access mode (evt.is_open_read and
+// evt.is_open_write) and its path, per access mode: rules that test any
+// path of write opens leave the path of read opens filtered. The process
+// name and container versus host are not derived yet: proc.name is the
+// comm the receiver learnt at exec, which a thread's prctl can make differ
+// from the comm the kernel sees, and no rule set at hand gains from the
+// other.
 package approver
 
 import (
@@ -161,26 +163,62 @@ func sortedUnion(a, b []string) []string {
 	return slices.Compact(out)
 }
 
+// Access is a set of access modes of an open-family call: bit 1<<m for
+// the mode m = flags & O_ACCMODE (0 O_RDONLY, 1 O_WRONLY, 2 O_RDWR, 3 the
+// mode open(2) reserves). evt.is_open_read holds for modes 0, 2 and 3
+// (every mode but O_WRONLY), evt.is_open_write for 1 and 2, as the rules
+// library evaluates them. Other syscalls have no mode: their filters keep
+// AnyAccess and the same paths in every mode.
+type Access uint8
+
+const (
+	// Modes is the number of access modes.
+	Modes              = 4
+	AnyAccess   Access = 1<<Modes - 1
+	ReadAccess  Access = 1<<0 | 1<<2 | 1<<3
+	WriteAccess Access = 1<<1 | 1<<2
+)
+
+// ModeOf is the access mode of open flags.
+func ModeOf(flags int64) int { return int(flags & 3) }
+
 // Filter is a necessary condition on the kernel-visible fields of one
 // syscall's events. The zero value admits nothing.
 type Filter struct {
 	Outcome Outcome
 	Proto   Proto
-	// Path constrains the path an open-family call names (fd.name).
-	Path Paths
+	// Access holds the access modes an open-family call may have.
+	Access Access
+	// Path constrains the path an open-family call names (fd.name), per
+	// access mode; a mode not in Access has the empty set.
+	Path [Modes]Paths
 }
 
 // All admits every event.
-func All() Filter { return Filter{Outcome: AnyOutcome, Proto: AnyProto, Path: anyPaths()} }
+func All() Filter {
+	return Filter{Outcome: AnyOutcome, Proto: AnyProto, Access: AnyAccess, Path: [Modes]Paths{anyPaths(), anyPaths(), anyPaths(), anyPaths()}}
+}
 
 // None admits nothing.
 func None() Filter { return Filter{} }
 
 // IsNone reports whether f admits no event.
-func (f Filter) IsNone() bool { return f.Outcome == 0 || f.Proto == 0 }
+func (f Filter) IsNone() bool { return f.Outcome == 0 || f.Proto == 0 || f.Access == 0 }
 
 // IsAll reports whether f admits every event.
-func (f Filter) IsAll() bool { return f.Outcome == AnyOutcome && f.Proto == AnyProto && f.Path.Any }
+func (f Filter) IsAll() bool {
+	return f.Outcome == AnyOutcome && f.Proto == AnyProto && f.Access == AnyAccess && f.AnyPath()
+}
+
+// AnyPath reports whether f leaves the path free in every access mode.
+func (f Filter) AnyPath() bool {
+	for _, p := range f.Path {
+		if !p.Any {
+			return false
+		}
+	}
+	return true
+}
 
 // Union admits what either admits (or a superset).
 func (f Filter) Union(g Filter) Filter {
@@ -190,22 +228,32 @@ func (f Filter) Union(g Filter) Filter {
 	case g.IsNone():
 		return f
 	}
-	return Filter{Outcome: f.Outcome | g.Outcome, Proto: f.Proto | g.Proto, Path: f.Path.union(g.Path)}
+	out := Filter{Outcome: f.Outcome | g.Outcome, Proto: f.Proto | g.Proto, Access: f.Access | g.Access}
+	for m := range out.Path {
+		out.Path[m] = f.Path[m].union(g.Path[m])
+	}
+	return out
 }
 
 // Intersect admits what both admit (or a superset).
 func (f Filter) Intersect(g Filter) Filter {
-	out := Filter{Outcome: f.Outcome & g.Outcome, Proto: f.Proto & g.Proto, Path: f.Path.intersect(g.Path)}
+	out := Filter{Outcome: f.Outcome & g.Outcome, Proto: f.Proto & g.Proto, Access: f.Access & g.Access}
 	if out.IsNone() {
 		return None()
+	}
+	for m := range out.Path {
+		if out.Access&(1<<m) != 0 {
+			out.Path[m] = f.Path[m].intersect(g.Path[m])
+		}
 	}
 	return out
 }
 
 // Admits reports whether an event with these kernel-visible values passes
 // f. proto is the class of the event's socket (OtherProto when none);
-// path is the path argument of an open-family call ("" for others).
-func (f Filter) Admits(ret int64, proto Proto, path string) bool {
+// flags are an open-family call's open flags (0 for others); path is the
+// path argument of an open-family call ("" for others).
+func (f Filter) Admits(ret int64, proto Proto, flags int64, path string) bool {
 	o := Success
 	if ret < 0 {
 		o = Failure
@@ -216,5 +264,9 @@ func (f Filter) Admits(ret int64, proto Proto, path string) bool {
 	if proto != OtherProto && f.Proto&proto == 0 {
 		return false
 	}
-	return !Judged(path) || f.Path.Match(path)
+	m := ModeOf(flags)
+	if f.Access&(1<<m) == 0 {
+		return false
+	}
+	return !Judged(path) || f.Path[m].Match(path)
 }

@@ -81,7 +81,7 @@ func BenchmarkKernelCost(b *testing.B) {
 		// does not hold /etc/hostname (prefixes and a suffix, as behind
 		// the default rules)
 		{"direct-loads/deferred-close/open-filtered", false, Defer,
-			&Filter{OutcomeOn: true, Outcome: 1, PathOn: true, PathArg: 1, Prefixes: []string{"/etc/shadow\x00", "/root/.ssh/"}, Suffixes: []string{"/id_rsa"}}},
+			&Filter{OutcomeOn: true, Outcome: 1, PathArg: 1, Paths: everyMode([]string{"/etc/shadow\x00", "/root/.ssh/"}, []string{"/id_rsa"})}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {

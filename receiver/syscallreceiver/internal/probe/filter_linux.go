@@ -13,6 +13,7 @@ const (
 	filtPath    = 4
 	filtPrefix  = 8
 	filtSuffix  = 16
+	filtAccess  = 32
 )
 
 // pathKey is bpf/vigil.bpf.c's struct path_key.
@@ -30,10 +31,12 @@ func (u *SpecUpdate) SetFilter(nr int, f *Filter) {
 		return
 	}
 	if f != nil {
-		for _, p := range append(append([]string(nil), f.Prefixes...), f.Suffixes...) {
-			if p == "" || len(p) > MaxPathKey {
-				u.err = errors.Join(u.err, fmt.Errorf("syscall %d: path pattern %q: empty or longer than %d bytes", nr, p, MaxPathKey))
-				return
+		for _, m := range f.Paths {
+			for _, p := range append(append([]string(nil), m.Prefixes...), m.Suffixes...) {
+				if p == "" || len(p) > MaxPathKey {
+					u.err = errors.Join(u.err, fmt.Errorf("syscall %d: path pattern %q: empty or longer than %d bytes", nr, p, MaxPathKey))
+					return
+				}
 			}
 		}
 		c := *f
@@ -45,8 +48,17 @@ func (u *SpecUpdate) SetFilter(nr int, f *Filter) {
 }
 
 func sameFilter(a, b *Filter) bool {
-	return a.OutcomeOn == b.OutcomeOn && a.Outcome == b.Outcome && a.ProtoOn == b.ProtoOn && a.Proto == b.Proto &&
-		a.PathOn == b.PathOn && a.PathArg == b.PathArg && equal(a.Prefixes, b.Prefixes) && equal(a.Suffixes, b.Suffixes)
+	if a.OutcomeOn != b.OutcomeOn || a.Outcome != b.Outcome || a.ProtoOn != b.ProtoOn || a.Proto != b.Proto ||
+		a.FlagsArg != b.FlagsArg || a.AccessOn != b.AccessOn || a.Access != b.Access || a.PathArg != b.PathArg {
+		return false
+	}
+	for m := range a.Paths {
+		x, y := a.Paths[m], b.Paths[m]
+		if x.On != y.On || !equal(x.Prefixes, y.Prefixes) || !equal(x.Suffixes, y.Suffixes) {
+			return false
+		}
+	}
+	return true
 }
 
 func equal(a, b []string) bool {
@@ -68,7 +80,7 @@ func (p *Probe) writePaths(specs *[MaxSyscalls]specEntry, filters *[MaxSyscalls]
 	one := uint8(1)
 	for nr := range specs {
 		e := &specs[nr]
-		e.Filt, e.Outcome, e.Proto, e.PathArg, e.Gen = 0, 0, 0, 0, 0
+		e.Filt, e.Outcome, e.Proto, e.PathArg, e.Gen, e.Access, e.PathModes, e.FlagsArg = 0, 0, 0, 0, 0, 0, 0, 0
 		f := filters[nr]
 		if f == nil {
 			continue
@@ -81,7 +93,12 @@ func (p *Probe) writePaths(specs *[MaxSyscalls]specEntry, filters *[MaxSyscalls]
 			e.Filt |= filtProto
 			e.Proto = f.Proto
 		}
-		if !f.PathOn {
+		e.FlagsArg = f.FlagsArg
+		if f.AccessOn {
+			e.Filt |= filtAccess
+			e.Access = f.Access
+		}
+		if !f.PathOn() {
 			continue
 		}
 		e.Filt |= filtPath
@@ -95,22 +112,28 @@ func (p *Probe) writePaths(specs *[MaxSyscalls]specEntry, filters *[MaxSyscalls]
 			keys = append(keys, k)
 			return nil
 		}
-		for _, pre := range f.Prefixes {
-			e.Filt |= filtPrefix
-			if err := put(0, pre); err != nil {
-				p.deletePaths(keys)
-				return nil, err
+		for mode, mp := range f.Paths {
+			if !mp.On {
+				continue
 			}
-		}
-		for _, suf := range f.Suffixes {
-			e.Filt |= filtSuffix
-			r := []byte(suf)
-			for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
-				r[i], r[j] = r[j], r[i]
+			e.PathModes |= 1 << mode
+			for _, pre := range mp.Prefixes {
+				e.Filt |= filtPrefix
+				if err := put(uint8(mode)<<1, pre); err != nil {
+					p.deletePaths(keys)
+					return nil, err
+				}
 			}
-			if err := put(1, string(r)); err != nil {
-				p.deletePaths(keys)
-				return nil, err
+			for _, suf := range mp.Suffixes {
+				e.Filt |= filtSuffix
+				r := []byte(suf)
+				for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
+					r[i], r[j] = r[j], r[i]
+				}
+				if err := put(1|uint8(mode)<<1, string(r)); err != nil {
+					p.deletePaths(keys)
+					return nil, err
+				}
 			}
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,11 +20,25 @@ import (
 
 // filterChild, run as a child of the test binary, makes the calls
 // TestKernelFilters judges: opens of the paths in $VIGIL_PATHS (relative
-// ones from /) and a sendto on a TCP and on a UDP socket.
+// ones from /; one prefixed "w" is opened write-only, "rw" read-write) and a
+// sendto on a TCP and on a UDP socket. With $VIGIL_OPENAT2 set the opens
+// are openat2 calls.
 func filterChild() {
 	_ = os.Chdir("/")
 	for _, p := range filepath.SplitList(os.Getenv("VIGIL_PATHS")) {
-		if fd, err := unix.Openat(unix.AT_FDCWD, p, unix.O_RDONLY|unix.O_CLOEXEC, 0); err == nil {
+		flags := unix.O_RDONLY
+		if q, ok := strings.CutPrefix(p, "w"); ok {
+			p, flags = q, unix.O_WRONLY
+		} else if q, ok := strings.CutPrefix(p, "rw"); ok {
+			p, flags = q, unix.O_RDWR
+		}
+		open := func() (int, error) { return unix.Openat(unix.AT_FDCWD, p, flags|unix.O_CLOEXEC, 0) }
+		if os.Getenv("VIGIL_OPENAT2") != "" {
+			open = func() (int, error) {
+				return unix.Openat2(unix.AT_FDCWD, p, &unix.OpenHow{Flags: uint64(flags | unix.O_CLOEXEC)})
+			}
+		}
+		if fd, err := open(); err == nil {
 			unix.Close(fd)
 		}
 	}
@@ -53,17 +68,18 @@ func init() {
 }
 
 // seen is what a child's records showed: the paths of its openat records
-// and the number of its sendto records.
+// (prefixed "w" or "rw" as filterChild's list names them) and the number
+// of its sendto records.
 type seen struct {
 	opens  []string
 	sendto int
 }
 
 // runChild runs filterChild and collects its openat and sendto records.
-func runChild(t *testing.T, p *Probe, paths []string) seen {
+func runChild(t *testing.T, p *Probe, paths []string, env ...string) seen {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run", "^$")
-	cmd.Env = append(os.Environ(), "VIGIL_TEST_HELPER=filters", "VIGIL_PATHS="+join(paths))
+	cmd.Env = append(append(os.Environ(), "VIGIL_TEST_HELPER=filters", "VIGIL_PATHS="+join(paths)), env...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("child: %v %s", err, out)
 	}
@@ -86,8 +102,12 @@ func runChild(t *testing.T, p *Probe, paths []string) seen {
 			switch binary.LittleEndian.Uint16(b[24:]) {
 			case 44:
 				s.sendto++
-			case 257:
+			case 437:
+				// openat2's flags are in the struct its argument 2 points to
 				s.opens = append(s.opens, strSection(b, 1))
+			case 257:
+				mode := [4]string{"", "w", "rw", "?"}[binary.LittleEndian.Uint64(b[32+16:])&3]
+				s.opens = append(s.opens, mode+strSection(b, 1))
 			}
 		}
 	}
@@ -157,7 +177,7 @@ func TestKernelFilters(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	set(&Filter{OutcomeOn: true, Outcome: 1, PathOn: true, PathArg: 1, Prefixes: []string{"/etc/host"}, Suffixes: []string{"/shadowy"}},
+	set(&Filter{OutcomeOn: true, Outcome: 1, PathArg: 1, Paths: everyMode([]string{"/etc/host"}, []string{"/shadowy"})},
 		&Filter{ProtoOn: true, Proto: 2})
 	if err := p.Attach(); err != nil {
 		t.Fatal(err)
@@ -192,7 +212,7 @@ func TestKernelFilters(t *testing.T) {
 	}
 
 	// a reload: exact /etc/passwd only, every outcome; sendto unfiltered
-	set(&Filter{OutcomeOn: true, Outcome: 3, PathOn: true, PathArg: 1, Prefixes: []string{"/etc/passwd\x00"}}, nil)
+	set(&Filter{OutcomeOn: true, Outcome: 3, PathArg: 1, Paths: everyMode([]string{"/etc/passwd\x00"}, nil)}, nil)
 	got = runChild(t, p, paths)
 	opens = slices.DeleteFunc(got.opens, func(s string) bool { return !slices.Contains(paths, s) })
 	want = []string{"/etc/../etc/passwd", "/etc/passwd", "etc/passwd"}
@@ -207,7 +227,45 @@ func TestKernelFilters(t *testing.T) {
 		k = next
 		n++
 	}
-	if n != 1 {
-		t.Errorf("path_filter holds %d keys, want 1", n)
+	if n != 4 {
+		t.Errorf("path_filter holds %d keys, want 4 (one per access mode)", n)
 	}
+
+	// access modes: read-only opens of shadowy, read-write ones of
+	// shadowyx, no write-only open
+	shadowy, shadowyx := filepath.Join(dir, "shadowy"), filepath.Join(dir, "shadowyx")
+	byMode := &Filter{FlagsArg: 3, AccessOn: true, Access: 1<<0 | 1<<2, PathArg: 1}
+	byMode.Paths[0] = ModePaths{On: true, Prefixes: []string{shadowy + "\x00"}}
+	byMode.Paths[2] = ModePaths{On: true, Prefixes: []string{shadowyx + "\x00"}}
+	set(byMode, nil)
+	paths = []string{shadowy, shadowyx, "w" + shadowy, "w" + shadowyx, "rw" + shadowy, "rw" + shadowyx}
+	got = runChild(t, p, paths)
+	opens = slices.DeleteFunc(got.opens, func(s string) bool { return !slices.Contains(paths, s) })
+	if want := []string{shadowy, "rw" + shadowyx}; !slices.Equal(opens, want) {
+		t.Errorf("by access mode: openat %q, want %q", opens, want)
+	}
+	// openat2: the mode comes from how.flags
+	if err := p.Update(func(u *SpecUpdate) {
+		u.SetSpec(437, Spec{Kind: [6]uint8{0, 1, 6}, FDSrc: 7, NArgs: 4})
+		u.SetMode(437, Capture)
+		f := *byMode
+		f.FlagsArg = 3 | FlagsHow
+		u.SetFilter(437, &f)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	plain := []string{shadowy, shadowyx}
+	got = runChild(t, p, paths, "VIGIL_OPENAT2=1")
+	opens = slices.DeleteFunc(got.opens, func(s string) bool { return !slices.Contains(plain, s) })
+	if !slices.Equal(opens, plain) {
+		t.Errorf("by access mode: openat2 %q, want %q (read-only %s, read-write %s)", opens, plain, shadowy, shadowyx)
+	}
+}
+
+// everyMode is a path filter that is the same in every access mode.
+func everyMode(prefixes, suffixes []string) (out [Modes]ModePaths) {
+	for m := range out {
+		out[m] = ModePaths{On: true, Prefixes: prefixes, Suffixes: suffixes}
+	}
+	return out
 }

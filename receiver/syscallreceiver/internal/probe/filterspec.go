@@ -12,14 +12,45 @@ type Filter struct {
 	// socket only when Proto has that bit; other fds always pass.
 	ProtoOn bool
 	Proto   uint8
-	// PathOn admits a call whose path argument PathArg the probe judges
-	// (absolute, no "//", "/.", ".." or trailing "/", shorter than
-	// MaxPathKey) only when it starts with one of Prefixes or ends with
-	// one of Suffixes. An exact path is the prefix path+"\x00".
-	PathOn   bool
-	PathArg  uint8
+	// FlagsArg says where an open's flags are (bpf/event.h VG_FLAGS_*:
+	// 0 nowhere, else argument index+1, with FlagsHow a pointer to a
+	// struct open_how); their access mode (flags & O_ACCMODE, 0 without
+	// flags) selects AccessOn's bit and the path set. A call whose flags
+	// cannot be read passes both.
+	FlagsArg uint8
+	// AccessOn admits an open only when Access has bit 1<<mode.
+	AccessOn bool
+	Access   uint8
+	// Paths[mode].On admits a call of that access mode whose path argument
+	// PathArg the probe judges (absolute, no "//", "/.", ".." or trailing
+	// "/", shorter than MaxPathKey) only when it starts with one of
+	// Prefixes or ends with one of Suffixes. An exact path is the prefix
+	// path+"\x00".
+	PathArg uint8
+	Paths   [Modes]ModePaths
+}
+
+// ModePaths is the path filter of one access mode.
+type ModePaths struct {
+	On       bool
 	Prefixes []string
 	Suffixes []string
+}
+
+// Modes is the number of access modes (flags & O_ACCMODE).
+const Modes = 4
+
+// FlagsHow marks a FlagsArg that points to a struct open_how.
+const FlagsHow = 0x80
+
+// PathOn reports whether some access mode's path is filtered.
+func (f *Filter) PathOn() bool {
+	for _, m := range f.Paths {
+		if m.On {
+			return true
+		}
+	}
+	return false
 }
 
 // MaxPathKey bounds the bytes of a prefix or suffix (bpf/event.h

@@ -113,7 +113,12 @@ type specEntry struct {
 	Proto   uint8
 	PathArg uint8
 	Gen     uint8
-	_       uint16
+	// Access, PathModes and FlagsArg: the access-mode filter's modes, the
+	// modes whose paths are filtered, where the open flags are
+	Access    uint8
+	PathModes uint8
+	FlagsArg  uint8
+	_         [3]uint8
 }
 
 // Load checks the kernel's features, loads the probe, creates the ring
