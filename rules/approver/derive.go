@@ -221,24 +221,10 @@ func withAccess(a Access) Filter {
 	return f
 }
 
-func literals(v condition.Value) ([]string, bool) {
-	switch v := v.(type) {
-	case *condition.Literal:
-		return []string{v.Text}, true
-	case *condition.List:
-		out := make([]string, len(v.Items))
-		for i, it := range v.Items {
-			out[i] = it.Text
-		}
-		return out, true
-	}
-	return nil, false
-}
-
 // rawres: the outcomes (return value >= 0, < 0) a numeric comparison
 // with n can hold for, and its negation.
 func rawres(c *condition.Check) (Filter, Filter) {
-	items, ok := literals(c.RHS)
+	items, ok := condition.Texts(c.RHS)
 	if !ok || len(items) == 0 {
 		return All(), All()
 	}
@@ -302,7 +288,7 @@ func rawres(c *condition.Check) (Filter, Filter) {
 // res: "SUCCESS" is a return value >= 0, any other value (an errno name)
 // a failure.
 func res(c *condition.Check) (Filter, Filter) {
-	items, ok := literals(c.RHS)
+	items, ok := condition.Texts(c.RHS)
 	if !ok || len(items) == 0 {
 		return All(), All()
 	}
@@ -330,7 +316,7 @@ func res(c *condition.Check) (Filter, Filter) {
 }
 
 func failed(c *condition.Check) (Filter, Filter) {
-	items, ok := literals(c.RHS)
+	items, ok := condition.Texts(c.RHS)
 	if !ok || len(items) != 1 || (c.Op != condition.OpEq && c.Op != condition.OpNe) {
 		return All(), All()
 	}
@@ -355,7 +341,7 @@ func failed(c *condition.Check) (Filter, Filter) {
 // but open_by_handle_at, whose mode no probe reads. Its false side is left
 // free: a record without flags makes both comparisons false.
 func (d deriver) access(c *condition.Check, set Access) (Filter, Filter) {
-	items, ok := literals(c.RHS)
+	items, ok := condition.Texts(c.RHS)
 	if !ok || len(items) != 1 || (c.Op != condition.OpEq && c.Op != condition.OpNe) {
 		return All(), All()
 	}
@@ -385,7 +371,7 @@ func (d deriver) access(c *condition.Check, set Access) (Filter, Filter) {
 // proto: fd.l4proto compared with constants. OtherProto stands for every
 // other value and for no value, so it stays on both sides of a negation.
 func proto(c *condition.Check) (Filter, Filter) {
-	items, ok := literals(c.RHS)
+	items, ok := condition.Texts(c.RHS)
 	if !ok || len(items) == 0 {
 		return All(), All()
 	}
@@ -414,7 +400,7 @@ func proto(c *condition.Check) (Filter, Filter) {
 // an open-family event holds for. Only the equality-like side of a
 // comparison gives a set; its negation leaves the path free.
 func paths(field string, c *condition.Check) (Filter, Filter) {
-	items, ok := literals(c.RHS)
+	items, ok := condition.Texts(c.RHS)
 	if !ok || len(items) == 0 {
 		return All(), All()
 	}
@@ -470,7 +456,7 @@ func paths(field string, c *condition.Check) (Filter, Filter) {
 // no judged path, so only unjudged ones pass; anything else leaves the
 // path free.
 func rawPath(c *condition.Check) (Filter, Filter) {
-	items, ok := literals(c.RHS)
+	items, ok := condition.Texts(c.RHS)
 	if !ok || len(items) != 1 || !strings.Contains(items[0], "..") {
 		return All(), All()
 	}

@@ -148,3 +148,20 @@ func (*Literal) value()                 {}
 func (*List) value()                    {}
 func (*FieldValue) value()              {}
 func (*TransformValue) value()          {}
+
+// Texts is the constant text of a right-hand side: one for a literal, each
+// item's for a list. ok is false for values that are not constants (another
+// field's value, a transformer).
+func Texts(v Value) (texts []string, ok bool) {
+	switch v := v.(type) {
+	case *Literal:
+		return []string{v.Text}, true
+	case *List:
+		out := make([]string, len(v.Items))
+		for i, it := range v.Items {
+			out[i] = it.Text
+		}
+		return out, true
+	}
+	return nil, false
+}

@@ -252,7 +252,7 @@ func leaf(c *condition.Check) (Set, bool) {
 		case condition.OpExists:
 			return All(), true
 		case condition.OpEq, condition.OpIn, condition.OpNe:
-			names, ok := constants(c.RHS)
+			names, ok := condition.Texts(c.RHS)
 			if !ok {
 				return All(), false
 			}
@@ -289,7 +289,7 @@ func NeverTrue(c *condition.Check) bool {
 	if !ok || f.Name != "evt.num" || f.HasArg || c.Modifier != condition.ModNone {
 		return false
 	}
-	items, ok := constants(c.RHS)
+	items, ok := condition.Texts(c.RHS)
 	if !ok || len(items) == 0 {
 		return false
 	}
@@ -318,22 +318,8 @@ func NeverTrue(c *condition.Check) bool {
 	return true
 }
 
-func constants(v condition.Value) ([]string, bool) {
-	switch v := v.(type) {
-	case *condition.Literal:
-		return []string{v.Text}, true
-	case *condition.List:
-		out := make([]string, len(v.Items))
-		for i, it := range v.Items {
-			out[i] = it.Text
-		}
-		return out, true
-	}
-	return nil, false
-}
-
 func singleNumber(c *condition.Check) (string, bool) {
-	names, ok := constants(c.RHS)
+	names, ok := condition.Texts(c.RHS)
 	if !ok || len(names) != 1 {
 		return "", false
 	}
