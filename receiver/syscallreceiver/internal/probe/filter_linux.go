@@ -5,6 +5,7 @@ package probe
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 const (
@@ -54,19 +55,7 @@ func sameFilter(a, b *Filter) bool {
 	}
 	for m := range a.Paths {
 		x, y := a.Paths[m], b.Paths[m]
-		if x.On != y.On || !equal(x.Prefixes, y.Prefixes) || !equal(x.Suffixes, y.Suffixes) {
-			return false
-		}
-	}
-	return true
-}
-
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
+		if x.On != y.On || !slices.Equal(x.Prefixes, y.Prefixes) || !slices.Equal(x.Suffixes, y.Suffixes) {
 			return false
 		}
 	}
