@@ -315,22 +315,31 @@ func res(c *condition.Check) (Filter, Filter) {
 	return All(), All()
 }
 
-func failed(c *condition.Check) (Filter, Filter) {
+// boolCheck reads a boolean field compared with one constant (= or !=) as
+// the value the field must have for the check to hold.
+func boolCheck(c *condition.Check) (want, ok bool) {
 	items, ok := condition.Texts(c.RHS)
 	if !ok || len(items) != 1 || (c.Op != condition.OpEq && c.Op != condition.OpNe) {
-		return All(), All()
+		return false, false
 	}
-	var o Outcome
 	switch strings.ToLower(items[0]) {
 	case "true":
-		o = Failure
+		want = true
 	case "false":
-		o = Success
 	default:
+		return false, false
+	}
+	return want != (c.Op == condition.OpNe), true
+}
+
+func failed(c *condition.Check) (Filter, Filter) {
+	want, ok := boolCheck(c)
+	if !ok {
 		return All(), All()
 	}
-	if c.Op == condition.OpNe {
-		o ^= AnyOutcome
+	o := Success
+	if want {
+		o = Failure
 	}
 	return withOutcome(o), withOutcome(o ^ AnyOutcome)
 }
@@ -341,20 +350,9 @@ func failed(c *condition.Check) (Filter, Filter) {
 // but open_by_handle_at, whose mode no probe reads. Its false side is left
 // free: a record without flags makes both comparisons false.
 func (d deriver) access(c *condition.Check, set Access) (Filter, Filter) {
-	items, ok := condition.Texts(c.RHS)
-	if !ok || len(items) != 1 || (c.Op != condition.OpEq && c.Op != condition.OpNe) {
+	want, ok := boolCheck(c)
+	if !ok {
 		return All(), All()
-	}
-	var want bool
-	switch strings.ToLower(items[0]) {
-	case "true":
-		want = true
-	case "false":
-	default:
-		return All(), All()
-	}
-	if c.Op == condition.OpNe {
-		want = !want
 	}
 	switch {
 	case d.sc == "open_by_handle_at":
