@@ -349,7 +349,9 @@ func TestServerNameFromRulesHostnames(t *testing.T) {
 		time.Sleep(500 * time.Millisecond)
 	}
 	if got := str(rec.attr, "vigil.fd.sip.name"); got != name {
-		t.Errorf("fd.sip.name = %q, want %q (server %s)", got, name, str(rec.attr, "server.address"))
+		// the whole record, so that a failure on another machine says
+		// whether the tuple, the name or the record itself was missing
+		t.Errorf("fd.sip.name = %q, want %q; record %v", got, name, rec.attr.AsRaw())
 	}
 	if got := str(rec.attr, "vigil.fd.cip.name"); got != "" {
 		t.Errorf("fd.cip.name = %q for a client address no rule names", got)
@@ -483,19 +485,24 @@ print(sport, cport)
 	pid := int64(cmd.Process.Pid)
 	want := map[string][2]int64{"sendto": {cport, sport}, "recvfrom": {sport, cport}, "connect": {cport, sport}}
 	got := map[string][2]int64{}
-	waitFor(t, sink, 5*time.Second, func(r record) bool {
+	recs := map[string]map[string]any{}
+	_, complete := waitFor(t, sink, 5*time.Second, func(r record) bool {
 		p, _ := intv(r.res, "process.pid")
 		typ := str(r.attr, "vigil.evt.type")
 		if _, ok := want[typ]; p == pid && ok {
 			l, _ := intv(r.attr, "network.local.port")
 			rp, _ := intv(r.attr, "network.peer.port")
 			got[typ] = [2]int64{l, rp}
+			recs[typ] = r.attr.AsRaw()
 		}
 		return len(got) == len(want)
 	})
+	if !complete {
+		t.Errorf("records of pid %d within 5 s: %v, want one of each of %v", pid, recs, want)
+	}
 	for typ, w := range want {
 		if got[typ] != w {
-			t.Errorf("%s: lport/rport %v, want %v (server %d, client %d)", typ, got[typ], w, sport, cport)
+			t.Errorf("%s: lport/rport %v, want %v (server %d, client %d); record %v", typ, got[typ], w, sport, cport, recs[typ])
 		}
 	}
 }
