@@ -44,3 +44,10 @@ func ParseDiscard(b []byte) (DiscardKey, DiscardStamp, bool) {
 	s := DiscardStamp{CtimeSec: int64(le.Uint64(b[32:])), CtimeNsec: le.Uint32(b[40:]), IGen: le.Uint32(b[44:]), Epoch: le.Uint32(b[48:]), Gen: le.Uint32(b[52:])}
 	return k, s, true
 }
+
+// HeaderSize is the fixed part of every record (VG_HDR_SIZE); the raw
+// arguments, then the sections follow.
+const HeaderSize = 32
+
+// SecStr is the section type of a user string argument (VG_SEC_STR).
+const SecStr = 1

@@ -1,0 +1,260 @@
+package syscallreceiver
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/processor/processortest"
+
+	"github.com/vigil-sec/vigil/eventattr"
+	"github.com/vigil-sec/vigil/processor/rulesprocessor"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/metadatatest"
+)
+
+// discardRig is a receiver following the plan of a real rules processor
+// (through the process-wide registry, as in a collector), with its
+// telemetry, and a directory the rules talk about.
+type discardRig struct {
+	t     *testing.T
+	dir   string
+	rules string
+	sink  *consumertest.LogsSink
+	tt    *componenttest.Telemetry
+}
+
+// writeRules: opens of paths that contain "/secret" match, and so do the
+// extra paths. No approver expresses "contains": every open crosses the
+// ring until a discarder keeps it off.
+func (g *discardRig) writeRules(extra ...string) {
+	g.t.Helper()
+	cond := "fd.name contains /secret"
+	for _, e := range extra {
+		cond += " or fd.name = " + e
+	}
+	text := "- rule: Secret opened\n  desc: d\n  condition: evt.type in (open, openat, openat2) and (" + cond +
+		")\n  output: secret %fd.name\n  priority: WARNING\n" +
+		"- rule: Exec\n  desc: d\n  condition: evt.type = execve and proc.name = nosuchprocess\n  output: x\n  priority: WARNING\n"
+	tmp := g.rules + ".tmp"
+	if err := os.WriteFile(tmp, []byte(text), 0o644); err != nil {
+		g.t.Fatal(err)
+	}
+	if err := os.Rename(tmp, g.rules); err != nil {
+		g.t.Fatal(err)
+	}
+}
+
+func newDiscardRig(t *testing.T) *discardRig {
+	requireRoot(t)
+	ctx := context.Background()
+	g := &discardRig{t: t, dir: t.TempDir(), sink: new(consumertest.LogsSink), tt: componenttest.NewTelemetry()}
+	g.rules = filepath.Join(t.TempDir(), "rules.yaml")
+	g.writeRules()
+	pf := rulesprocessor.NewFactory()
+	pcfg := pf.CreateDefaultConfig().(*rulesprocessor.Config)
+	pcfg.Files = []string{g.rules}
+	pcfg.SuggestedOutput = false
+	pcfg.ReloadInterval = 20 * time.Millisecond
+	pl, err := pf.CreateLogs(ctx, processortest.NewNopSettings(pf.Type()), pcfg, new(consumertest.LogsSink))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pl.Start(ctx, componenttest.NewNopHost()); err != nil {
+		t.Fatal(err)
+	}
+	cfg := testConfig()
+	r, err := NewFactory().CreateLogs(ctx, metadatatest.NewSettings(g.tt), cfg, g.sink)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Start(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := r.Shutdown(ctx); err != nil {
+			t.Error(err)
+		}
+		if err := pl.Shutdown(ctx); err != nil {
+			t.Error(err)
+		}
+		g.tt.Shutdown(ctx)
+	})
+	return g
+}
+
+// opens runs cat on path n times (each a new process) and returns how
+// many open records of path arrived; the reader has then handled every
+// record of the cats (their exit came after the opens).
+func (g *discardRig) opens(path string, n int, in ...string) int {
+	g.t.Helper()
+	g.sink.Reset()
+	marker := filepath.Join(g.dir, "secret-marker")
+	if err := os.WriteFile(marker, nil, 0o644); err != nil {
+		g.t.Fatal(err)
+	}
+	args := append(in, "sh", "-c", strings.Repeat("cat "+path+" >/dev/null; ", n)+"exec cat "+marker+" >/dev/null")
+	if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
+		g.t.Fatalf("%v: %v\n%s", args, err, out)
+	}
+	// the final cat opens a path the rule matches: once its record is in,
+	// so are the ones before it
+	if _, ok := waitFor(g.t, g.sink, 5*time.Second, func(r record) bool {
+		return str(r.attr, eventattr.FilePath) == marker
+	}); !ok {
+		g.t.Fatal("the marker open never arrived")
+	}
+	got := 0
+	for _, ld := range g.sink.AllLogs() {
+		for i := 0; i < ld.ResourceLogs().Len(); i++ {
+			sls := ld.ResourceLogs().At(i).ScopeLogs()
+			for j := 0; j < sls.Len(); j++ {
+				lrs := sls.At(j).LogRecords()
+				for k := 0; k < lrs.Len(); k++ {
+					a := lrs.At(k).Attributes()
+					if str(a, eventattr.FilePath) == path && strings.HasPrefix(str(a, eventattr.EvtType), "open") {
+						got++
+					}
+				}
+			}
+		}
+	}
+	return got
+}
+
+// learned makes sure path's discarder is in place: an open teaches the
+// receiver (unless it is already in place), and the next ones do not
+// arrive.
+func (g *discardRig) learned(path string) {
+	g.t.Helper()
+	g.opens(path, 1)
+	if n := g.opens(path, 5); n != 0 {
+		g.t.Fatalf("%s: %d of 5 opens arrived after the first; want them discarded", path, n)
+	}
+}
+
+func (g *discardRig) metric(name string) int64 {
+	time.Sleep(1200 * time.Millisecond) // published once a second
+	v, _ := sum(g.t, g.tt, "otelcol_receiver_syscall_discarder_"+name)
+	return v
+}
+
+func (g *discardRig) file(name string) string {
+	g.t.Helper()
+	p := filepath.Join(g.dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		g.t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte("x\n"), 0o644); err != nil {
+		g.t.Fatal(err)
+	}
+	return p
+}
+
+// TestDiscardersLearnAndHit: with real rules, repeated opens of a file no
+// rule can match stop crossing the ring after the first, the kernel
+// counts the hits, and opens of a file a rule matches all arrive.
+func TestDiscardersLearnAndHit(t *testing.T) {
+	g := newDiscardRig(t)
+	plain, secret := g.file("plain.txt"), g.file("secret.txt")
+	if n := g.opens(plain, 1); n != 1 {
+		t.Fatalf("first open of %s: %d records, want 1", plain, n)
+	}
+	g.learned(plain)
+	if n := g.opens(plain, 20); n != 0 {
+		t.Fatalf("%d of 20 opens of a discarded file arrived", n)
+	}
+	if n := g.opens(secret, 5); n != 5 {
+		t.Fatalf("%d of 5 opens of a file a rule matches arrived", n)
+	}
+	if hits := g.metric("hits"); hits < 25 {
+		t.Errorf("discarder hits %d, want at least 25", hits)
+	}
+	if ins := g.metric("insertions"); ins < 1 {
+		t.Errorf("discarder insertions %d", ins)
+	}
+}
+
+// TestDiscardersInvalidated: what changes the file or the paths makes the
+// next open arrive: a chmod, another file renamed onto the path, the file
+// renamed to a path a rule matches, a rename of its directory, and a rules
+// reload that now matches the path.
+func TestDiscardersInvalidated(t *testing.T) {
+	g := newDiscardRig(t)
+	plain := g.file("plain.txt")
+
+	g.learned(plain)
+	if err := os.Chmod(plain, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if n := g.opens(plain, 1); n != 1 {
+		t.Fatalf("after chmod: %d records, want 1", n)
+	}
+	if inv := g.metric("invalidations"); inv < 1 {
+		t.Errorf("invalidations %d after a chmod", inv)
+	}
+
+	g.learned(plain)
+	other := g.file("other.txt")
+	if err := os.Rename(other, plain); err != nil {
+		t.Fatal(err)
+	}
+	if n := g.opens(plain, 1); n != 1 {
+		t.Fatalf("after renaming another file onto the path: %d records, want 1", n)
+	}
+
+	g.learned(plain)
+	moved := filepath.Join(g.dir, "secret-moved.txt")
+	if err := os.Rename(plain, moved); err != nil {
+		t.Fatal(err)
+	}
+	if n := g.opens(moved, 1); n != 1 {
+		t.Fatalf("the discarded file renamed to a path a rule matches: %d records, want 1", n)
+	}
+
+	inner := g.file("sub/inner.txt")
+	g.learned(inner)
+	sub, sub2 := filepath.Join(g.dir, "sub"), filepath.Join(g.dir, "sub2")
+	if err := os.Rename(sub, sub2); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(sub2, sub); err != nil {
+		t.Fatal(err)
+	}
+	if n := g.opens(inner, 1); n != 1 {
+		t.Fatalf("after its directory was renamed away and back: %d records, want 1", n)
+	}
+
+	g.learned(inner)
+	g.writeRules(inner)
+	deadline := time.Now().Add(10 * time.Second)
+	for g.opens(inner, 1) != 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("after a reload whose rules match the path: its opens still discarded")
+		}
+	}
+	if n := g.opens(inner, 3); n != 3 {
+		t.Fatalf("the rules match the path now: %d of 3 opens arrived", n)
+	}
+}
+
+// TestDiscardersPerMountNamespace: the host's discarder does not cover
+// the same inode opened from another mount namespace.
+func TestDiscardersPerMountNamespace(t *testing.T) {
+	g := newDiscardRig(t)
+	plain := g.file("plain.txt")
+	g.learned(plain)
+	// --propagation unchanged: unshare's default remount would move paths
+	// (a mount bumps the epoch) and hide what this test is about
+	if n := g.opens(plain, 1, "unshare", "-m", "--propagation", "unchanged"); n != 1 {
+		t.Fatalf("an open from another mount namespace: %d records, want 1", n)
+	}
+	if n := g.opens(plain, 3); n != 0 {
+		t.Fatalf("the host's discarder stopped working: %d of 3 arrived", n)
+	}
+}
