@@ -128,14 +128,19 @@ func (g *discardRig) opens(path string, n int, in ...string) int {
 }
 
 // learned makes sure path's discarder is in place: an open teaches the
-// receiver (unless it is already in place), and the next ones do not
-// arrive.
-func (g *discardRig) learned(path string) {
+// receiver (unless it is already in place), and then n opens in a row do
+// not arrive. Any successful rename or mount on the machine (another
+// build, a package manager) makes every entry stale, so a run with
+// arrivals is tried again a few times before that counts as a failure.
+func (g *discardRig) learned(path string, n int) {
 	g.t.Helper()
-	g.opens(path, 1)
-	if n := g.opens(path, 5); n != 0 {
-		g.t.Fatalf("%s: %d of 5 opens arrived after the first; want them discarded", path, n)
+	for try := 0; try < 5; try++ {
+		g.opens(path, 1)
+		if g.opens(path, n) == 0 {
+			return
+		}
 	}
+	g.t.Fatalf("%s: opens kept arriving after the first; want them discarded", path)
 }
 
 func (g *discardRig) metric(name string) int64 {
@@ -165,15 +170,12 @@ func TestDiscardersLearnAndHit(t *testing.T) {
 	if n := g.opens(plain, 1); n != 1 {
 		t.Fatalf("first open of %s: %d records, want 1", plain, n)
 	}
-	g.learned(plain)
-	if n := g.opens(plain, 20); n != 0 {
-		t.Fatalf("%d of 20 opens of a discarded file arrived", n)
-	}
+	g.learned(plain, 20)
 	if n := g.opens(secret, 5); n != 5 {
 		t.Fatalf("%d of 5 opens of a file a rule matches arrived", n)
 	}
-	if hits := g.metric("hits"); hits < 25 {
-		t.Errorf("discarder hits %d, want at least 25", hits)
+	if hits := g.metric("hits"); hits < 20 {
+		t.Errorf("discarder hits %d, want at least 20", hits)
 	}
 	if ins := g.metric("insertions"); ins < 1 {
 		t.Errorf("discarder insertions %d", ins)
@@ -188,7 +190,7 @@ func TestDiscardersInvalidated(t *testing.T) {
 	g := newDiscardRig(t)
 	plain := g.file("plain.txt")
 
-	g.learned(plain)
+	g.learned(plain, 5)
 	if err := os.Chmod(plain, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +201,7 @@ func TestDiscardersInvalidated(t *testing.T) {
 		t.Errorf("invalidations %d after a chmod", inv)
 	}
 
-	g.learned(plain)
+	g.learned(plain, 5)
 	other := g.file("other.txt")
 	if err := os.Rename(other, plain); err != nil {
 		t.Fatal(err)
@@ -208,7 +210,7 @@ func TestDiscardersInvalidated(t *testing.T) {
 		t.Fatalf("after renaming another file onto the path: %d records, want 1", n)
 	}
 
-	g.learned(plain)
+	g.learned(plain, 5)
 	moved := filepath.Join(g.dir, "secret-moved.txt")
 	if err := os.Rename(plain, moved); err != nil {
 		t.Fatal(err)
@@ -218,7 +220,7 @@ func TestDiscardersInvalidated(t *testing.T) {
 	}
 
 	inner := g.file("sub/inner.txt")
-	g.learned(inner)
+	g.learned(inner, 5)
 	sub, sub2 := filepath.Join(g.dir, "sub"), filepath.Join(g.dir, "sub2")
 	if err := os.Rename(sub, sub2); err != nil {
 		t.Fatal(err)
@@ -230,7 +232,7 @@ func TestDiscardersInvalidated(t *testing.T) {
 		t.Fatalf("after its directory was renamed away and back: %d records, want 1", n)
 	}
 
-	g.learned(inner)
+	g.learned(inner, 5)
 	g.writeRules(inner)
 	deadline := time.Now().Add(10 * time.Second)
 	for g.opens(inner, 1) != 1 {
@@ -248,13 +250,11 @@ func TestDiscardersInvalidated(t *testing.T) {
 func TestDiscardersPerMountNamespace(t *testing.T) {
 	g := newDiscardRig(t)
 	plain := g.file("plain.txt")
-	g.learned(plain)
+	g.learned(plain, 5)
 	// --propagation unchanged: unshare's default remount would move paths
 	// (a mount bumps the epoch) and hide what this test is about
 	if n := g.opens(plain, 1, "unshare", "-m", "--propagation", "unchanged"); n != 1 {
 		t.Fatalf("an open from another mount namespace: %d records, want 1", n)
 	}
-	if n := g.opens(plain, 3); n != 0 {
-		t.Fatalf("the host's discarder stopped working: %d of 3 arrived", n)
-	}
+	g.learned(plain, 3)
 }
