@@ -58,15 +58,7 @@ func BenchmarkDiscarders(b *testing.B) {
 				url := "http://127.0.0.1:" + strconv.Itoa(port) + "/metrics"
 				time.Sleep(3 * time.Second) // start-up's /proc reads
 				for range b.N {
-					read0, hits0, cpu0 := scrapeMetric(b, url, "otelcol_receiver_syscall_events_read"), scrapeMetric(b, url, "otelcol_receiver_syscall_discarder_hits"), procCPU(b, col.Pid())
-					drop0 := scrapeMetric(b, url, "otelcol_receiver_syscall_kernel_drops")
-					runOrFail(b, storm, w.args...)
-					time.Sleep(2 * time.Second) // the reader's last polls and a metrics period
-					read, hits, cpu := scrapeMetric(b, url, "otelcol_receiver_syscall_events_read"), scrapeMetric(b, url, "otelcol_receiver_syscall_discarder_hits"), procCPU(b, col.Pid())
-					b.ReportMetric((read-read0)/float64(w.ops), "ring/op")
-					b.ReportMetric((hits-hits0)/float64(w.ops), "discarded/op")
-					b.ReportMetric(float64((cpu-cpu0).Nanoseconds())/float64(w.ops), "cpu-ns/op")
-					b.ReportMetric((scrapeMetric(b, url, "otelcol_receiver_syscall_kernel_drops")-drop0)/float64(w.ops), "drops/op")
+					perOp(b, url, col.Pid(), w.ops, func() { runOrFail(b, storm, w.args...) }, "otelcol_receiver_syscall_discarder_hits", "discarded/op")
 				}
 			})
 		}

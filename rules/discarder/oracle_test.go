@@ -26,25 +26,27 @@ func load(t testing.TB, yaml string) *rules.Ruleset {
 	return rs
 }
 
-// upstream is an upstream rules file in ../shared.
+// upstream is an upstream rules file in ../shared, next to the
+// repository (this package is three levels below its root).
 func upstream(t testing.TB, name string) rules.Source {
 	t.Helper()
-	root, _ := filepath.Abs(".")
-	for {
-		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
-			break
-		}
-		root = filepath.Dir(root)
-		if root == "/" {
-			t.Fatal("go.mod not found")
-		}
-	}
-	p := filepath.Join(root, "..", "shared", "falco-rules", name)
+	p := filepath.Join("..", "..", "..", "shared", "falco-rules", name)
 	data, err := os.ReadFile(p)
 	if err != nil {
 		t.Fatalf("upstream rules file: %v", err)
 	}
 	return rules.Source{Name: p, Data: data}
+}
+
+// active are rs's enabled syscall rules, the ones the oracle answers for.
+func active(rs *rules.Ruleset) []*rules.Rule {
+	var out []*rules.Rule
+	for _, r := range rs.Rules() {
+		if r.Enabled && r.Source == "syscall" {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func rulesets(t *testing.T) map[string]*rules.Ruleset {
@@ -162,8 +164,8 @@ func TestUpstreamRules(t *testing.T) {
 func undecided(rs *rules.Ruleset, sc, path string) []string {
 	var out []string
 	b := builder{sc: sc, compiled: map[*condition.Check]*native.Filter{}}
-	for _, r := range rs.Rules() {
-		if r.Enabled && r.Source == "syscall" && b.visit(r.Tree()).eval(pathEvent{path}) != False {
+	for _, r := range active(rs) {
+		if b.visit(r.Tree()).eval(pathEvent{path}) != False {
 			out = append(out, r.Name)
 		}
 	}
@@ -178,12 +180,7 @@ func TestNothingDiscardedMatches(t *testing.T) {
 	for name, rs := range rulesets(t) {
 		t.Run(name, func(t *testing.T) {
 			o := New(rs)
-			var active []*rules.Rule
-			for _, r := range rs.Rules() {
-				if r.Enabled && r.Source == "syscall" {
-					active = append(active, r)
-				}
-			}
+			active := active(rs)
 			gen := eventgen.New(13)
 			discarded, checked := 0, 0
 			for _, r := range active {
@@ -238,12 +235,7 @@ func TestCorpusNothingDiscardedMatches(t *testing.T) {
 	for name, rs := range rulesets(t) {
 		t.Run(name, func(t *testing.T) {
 			o := New(rs)
-			var active []*rules.Rule
-			for _, r := range rs.Rules() {
-				if r.Enabled && r.Source == "syscall" {
-					active = append(active, r)
-				}
-			}
+			active := active(rs)
 			discarded := 0
 			corpus := corpus(rs)
 			for _, sc := range approver.OpenFamily {

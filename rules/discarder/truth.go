@@ -36,46 +36,30 @@ type node struct {
 
 func constant(t Truth) *node { return &node{kind: kConst, value: t} }
 
-// and folds constants: a false member makes the whole false, true members
-// drop out, unknown ones stay unknown unless a false one turns up.
-func and(kids []*node) *node {
+// and folds constants: a false member makes the whole false, true
+// members drop out, unknown ones stay unknown unless a false one turns up.
+func and(kids []*node) *node { return junction(kAnd, kids, False) }
+
+// or is and's dual: a true member decides, false members drop out.
+func or(kids []*node) *node { return junction(kOr, kids, True) }
+
+// junction folds the constant members of an and (absorbing False) or an
+// or (absorbing True): the absorbing value decides the whole, the other
+// one drops out, unknown members stay as one unknown constant among the
+// rest.
+func junction(kind nodeKind, kids []*node, absorbing Truth) *node {
 	var left []*node
 	unknown := false
 	for _, k := range kids {
 		switch {
-		case k.kind == kConst && k.value == False:
-			return constant(False)
-		case k.kind == kConst && k.value == True:
-		case k.kind == kConst:
-			unknown = true
-		default:
+		case k.kind != kConst:
 			left = append(left, k)
+		case k.value == absorbing:
+			return constant(absorbing)
+		case k.value == Unknown:
+			unknown = true
 		}
 	}
-	return fold(kAnd, left, unknown, True)
-}
-
-func or(kids []*node) *node {
-	var left []*node
-	unknown := false
-	for _, k := range kids {
-		switch {
-		case k.kind == kConst && k.value == True:
-			return constant(True)
-		case k.kind == kConst && k.value == False:
-		case k.kind == kConst:
-			unknown = true
-		default:
-			left = append(left, k)
-		}
-	}
-	return fold(kOr, left, unknown, False)
-}
-
-// fold makes the node of an and/or whose constant members were folded:
-// empty is its value with no member left; an unknown member stays as one
-// unknown constant among the rest.
-func fold(kind nodeKind, left []*node, unknown bool, empty Truth) *node {
 	if unknown {
 		if len(left) == 0 {
 			return constant(Unknown)
@@ -84,22 +68,26 @@ func fold(kind nodeKind, left []*node, unknown bool, empty Truth) *node {
 	}
 	switch len(left) {
 	case 0:
-		return constant(empty)
+		return constant(negate(absorbing)) // every member was the identity
 	case 1:
 		return left[0]
 	}
 	return &node{kind: kind, kids: left}
 }
 
+func negate(t Truth) Truth {
+	switch t {
+	case True:
+		return False
+	case False:
+		return True
+	}
+	return Unknown
+}
+
 func not(n *node) *node {
 	if n.kind == kConst {
-		switch n.value {
-		case True:
-			return constant(False)
-		case False:
-			return constant(True)
-		}
-		return n
+		return constant(negate(n.value))
 	}
 	return &node{kind: kNot, kids: []*node{n}}
 }
@@ -114,30 +102,18 @@ func (n *node) eval(ev fields.Event) Truth {
 		}
 		return False
 	case kNot:
-		switch n.kids[0].eval(ev) {
-		case True:
-			return False
-		case False:
-			return True
-		}
-		return Unknown
-	case kAnd:
-		out := True
-		for _, k := range n.kids {
-			switch k.eval(ev) {
-			case False:
-				return False
-			case Unknown:
-				out = Unknown
-			}
-		}
-		return out
+		return negate(n.kids[0].eval(ev))
 	}
-	out := False
+	// and: false absorbs; or: true absorbs
+	absorbing := False
+	if n.kind == kOr {
+		absorbing = True
+	}
+	out := negate(absorbing)
 	for _, k := range n.kids {
 		switch k.eval(ev) {
-		case True:
-			return True
+		case absorbing:
+			return absorbing
 		case Unknown:
 			out = Unknown
 		}
