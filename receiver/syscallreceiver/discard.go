@@ -129,14 +129,14 @@ func (d *discarders) observe(raw []byte) {
 	if note == nil || str == nil {
 		return
 	}
+	if !d.discards(nr, str) {
+		return
+	}
 	k, s, ok := probe.ParseDiscard(note)
 	// the probe hashed the path when it looked the key up; the string
 	// section is read afterwards, and another thread may have changed the
-	// buffer in between: only a string with the same hash is judged
+	// buffer in between: the key is installed only for the string judged
 	if !ok || int(k.NR) != nr || fnv64(str) != k.PHash {
-		return
-	}
-	if !d.discards(nr, str) {
 		return
 	}
 	s.Gen = d.gen
