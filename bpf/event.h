@@ -209,7 +209,7 @@ struct vg_disc_key {
 	__u64 ino;
 	__u64 phash; /* FNV-1a 64 of the path argument as passed */
 	__u32 dev;
-	__u32 pad;
+	__u32 mode;  /* the open's access mode (flags & O_ACCMODE; 0 for creat) */
 };
 
 struct vg_disc_val {
@@ -232,6 +232,8 @@ struct vg_disc_ctl {
 	/* argument index + 1 of the path of a syscall whose calls may be
 	 * discarded; 0: never discarded, no section */
 	__u8 path_arg[VG_MAX_SYSCALLS];
+	/* where such a syscall's open flags are (VG_FLAGS_*, as spec.flags_arg) */
+	__u8 flags_arg[VG_MAX_SYSCALLS];
 };
 
 #endif

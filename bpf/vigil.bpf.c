@@ -991,8 +991,8 @@ static __always_inline bool approve(struct scratch_buf *sb, struct spec *sp, __u
 }
 
 /* Learned discarders (issue 13, bpf/event.h VG_SEC_DISC). The receiver
- * installs a key (syscall, mount namespace, device, inode, hash of the
- * path as passed) when no rule can match an open of that path; a later
+ * installs a key (syscall, access mode, mount namespace, device, inode,
+ * hash of the path as passed) when no rule can match an open of that path; a later
  * successful open with the same key is not written. The path hash is what
  * keeps a symlink, a hard link, a bind mount or a relative name (which the
  * rules see under another fd.name) from reaching an entry made for
@@ -1113,7 +1113,7 @@ GLOBAL __u64 disc_hash(struct scratch_buf *sb, __u64 upath)
 /* Fills note with the key and stamp of the regular file fa that the
  * current call opened from the path at upath, and reports whether a live
  * discarder holds that key (stale ones are deleted here). note->d.key.nr
- * is set by the caller. */
+ * and mode are set by the caller. */
 GLOBAL int disc_lookup(struct scratch_buf *sb, struct disc_note *note, struct vg_disc_ctl *ctl, __u64 upath, __u64 fa)
 {
 	if (!sb || !note || !ctl || !fa)
@@ -1131,7 +1131,6 @@ GLOBAL int disc_lookup(struct scratch_buf *sb, struct disc_note *note, struct vg
 	d->key.ino = BPF_CORE_READ(ino, i_ino);
 	d->key.dev = BPF_CORE_READ(ino, i_sb, s_dev);
 	d->key.phash = h;
-	d->key.pad = 0;
 	if (bpf_core_field_exists(ino->i_ctime_sec)) {
 		d->val.ctime_sec = BPF_CORE_READ(ino, i_ctime_sec);
 		/* bit 31 is multigrain timestamps' "queried" flag, which a
@@ -1187,11 +1186,15 @@ static __always_inline bool discard(struct scratch_buf *sb, __u32 nr, struct pt_
 	__u8 pa = ctl->path_arg[nr & (VG_MAX_SYSCALLS - 1)];
 	if (!pa || pa > 6)
 		return false;
+	int mode = open_mode(regs, compat, ctl->flags_arg[nr & (VG_MAX_SYSCALLS - 1)]);
+	if (mode < 0)
+		return false;
 	struct disc_note *note = bpf_map_lookup_elem(&disc_notes, &zero);
 	if (!note)
 		return false;
 	note->valid = 0;
 	note->d.key.nr = nr;
+	note->d.key.mode = mode;
 	return disc_lookup(sb, note, ctl, arg_at(regs, compat, pa - 1), fd_file(ret));
 }
 

@@ -34,9 +34,12 @@ type discarders struct {
 	// pathArg[nr] is the path argument's index + 1 of a syscall whose
 	// opens may be discarded now, 0 otherwise
 	pathArg [probe.MaxSyscalls]uint8
-	names   [probe.MaxSyscalls]string
-	// answers caches the oracle's answer by syscall and path as passed
-	answers [probe.MaxSyscalls]map[string]bool
+	// flagsArg[nr] is where its open flags are (probe.Filter.FlagsArg)
+	flagsArg [probe.MaxSyscalls]uint8
+	names    [probe.MaxSyscalls]string
+	// answers caches the oracle's answer by syscall, access mode and path
+	// as passed
+	answers [probe.MaxSyscalls][4]map[string]bool
 	lru     keyLRU
 	// inserted and evicted count per syscall, for the metrics
 	inserted, evicted [probe.MaxSyscalls]uint64
@@ -56,15 +59,13 @@ func (d *discarders) retire() error {
 	d.installed = false
 	d.oracle = nil
 	var none [probe.MaxSyscalls]uint8
-	d.pathArg = none
-	if err := d.p.SetDiscarding(d.gen, 0, &none); err != nil {
+	d.pathArg, d.flagsArg = none, none
+	if err := d.p.SetDiscarding(d.gen, 0, &none, &none); err != nil {
 		return err
 	}
 	d.lru.each(func(k *probe.DiscardKey) { d.p.DeleteDiscarder(k) })
 	d.lru.clear()
-	for i := range d.answers {
-		d.answers[i] = nil
-	}
+	clear(d.answers[:])
 	return nil
 }
 
@@ -82,10 +83,11 @@ func (d *discarders) enable(plan captureplan.Merged, emit []bool) error {
 		}
 		if arg, ok := pathArg(s); ok {
 			d.pathArg[s.NR] = arg + 1
+			d.flagsArg[s.NR], _ = flagsArg(s) // none (creat): mode 0
 			d.names[s.NR] = s.Name
 		}
 	}
-	return d.p.SetDiscarding(d.gen, 0, &d.pathArg)
+	return d.p.SetDiscarding(d.gen, 0, &d.pathArg, &d.flagsArg)
 }
 
 // enabled lists the syscall numbers discarding is on for.
@@ -129,14 +131,14 @@ func (d *discarders) observe(raw []byte) {
 	if note == nil || str == nil {
 		return
 	}
-	if !d.discards(nr, str) {
+	k, s, ok := probe.ParseDiscard(note)
+	if !ok || int(k.NR) != nr || !d.discards(nr, uint8(k.Mode&3), str) {
 		return
 	}
-	k, s, ok := probe.ParseDiscard(note)
 	// the probe hashed the path when it looked the key up; the string
 	// section is read afterwards, and another thread may have changed the
 	// buffer in between: the key is installed only for the string judged
-	if !ok || int(k.NR) != nr || fnv64(str) != k.PHash {
+	if fnv64(str) != k.PHash {
 		return
 	}
 	s.Gen = d.gen
@@ -152,24 +154,25 @@ func (d *discarders) observe(raw []byte) {
 	}
 	d.inserted[nr]++
 	if !d.installed {
-		if d.p.SetDiscarding(d.gen, 1, &d.pathArg) == nil {
+		if d.p.SetDiscarding(d.gen, 1, &d.pathArg, &d.flagsArg) == nil {
 			d.installed = true
 		}
 	}
 }
 
-// discards is the oracle's answer for the path as passed, made absolute
-// and clean as the rules see it (fd.name), cached per syscall.
-func (d *discarders) discards(nr int, raw []byte) bool {
-	m := d.answers[nr]
+// discards is the oracle's answer for an open in access mode of the path
+// as passed, made absolute and clean as the rules see it (fd.name),
+// cached per syscall and mode.
+func (d *discarders) discards(nr int, mode uint8, raw []byte) bool {
+	m := d.answers[nr][mode]
 	if v, ok := m[string(raw)]; ok {
 		return v
 	}
 	if m == nil || len(m) >= maxAnswers {
 		m = make(map[string]bool, 64)
-		d.answers[nr] = m
+		d.answers[nr][mode] = m
 	}
-	v := d.oracle(d.names[nr], path.Clean(string(raw)))
+	v := d.oracle(d.names[nr], path.Clean(string(raw)), mode)
 	m[string(raw)] = v
 	return v
 }

@@ -2,8 +2,8 @@
 // match whatever the fields the kernel does not know (issue 13's learned
 // discarders). It evaluates each rule's expanded condition in three-valued
 // logic with only the fields the probe can pin down bound: the syscall,
-// the path the rules see as fd.name (and what derives from it) and the fd
-// type of a regular file. Every other check is unknown, so an answer of
+// the open's access mode, the path the rules see as fd.name (and what
+// derives from it) and the fd type of a regular file. Every other check is unknown, so an answer of
 // "discardable" never depends on the process, the container, the flags or
 // anything else a later event of the same key may change.
 package discarder
@@ -69,14 +69,15 @@ func New(rs *rules.Ruleset) *Oracle {
 }
 
 // Discards reports whether every enabled rule that can match syscall sc
-// is false for an event on the regular file path (as fd.name), whatever
-// the values of the fields left unbound.
-func (o *Oracle) Discards(sc, path string) bool {
+// is false for a successful open of the regular file path (as fd.name) in
+// access mode (flags & O_ACCMODE), whatever the values of the fields left
+// unbound.
+func (o *Oracle) Discards(sc, path string, mode uint8) bool {
 	left, ok := o.residual[sc]
 	if !ok {
 		return false
 	}
-	ev := pathEvent{path: path}
+	ev := pathEvent{sc: sc, path: path, mode: int64(mode & 3)}
 	for _, n := range left {
 		if n.eval(ev) != False {
 			return false
@@ -102,9 +103,13 @@ type builder struct {
 }
 
 // bound are the fields whose value the kernel pins down for a discarder:
-// each reads only the path and the fd type (rules/fields registry), which
-// pathEvent provides.
-var bound = map[string]bool{"fd.name": true, "fd.directory": true, "fd.filename": true, "fd.type": true, "fd.typechar": true}
+// each reads only the path, the fd type, the syscall and the access mode
+// of the open flags (rules/fields registry and accessors), which
+// pathEvent provides. evt.is_open_exec and evt.is_open_create read more
+// (the mode argument, O_CREAT, whether the file was created) and stay
+// unknown.
+var bound = map[string]bool{"fd.name": true, "fd.directory": true, "fd.filename": true, "fd.type": true, "fd.typechar": true,
+	"evt.is_open_read": true, "evt.is_open_write": true}
 
 func (b builder) visit(e condition.Expr) *node {
 	switch e := e.(type) {

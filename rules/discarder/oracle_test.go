@@ -108,7 +108,7 @@ func TestThreeValuedShapes(t *testing.T) {
 		{"openat2", "/etc/shadow", false}, // no rule names openat2: not captured, never asked
 		{"execve", "/usr/bin/x", false},   // not an open
 	} {
-		if got := o.Discards(c.sc, c.path); got != c.want {
+		if got := o.Discards(c.sc, c.path, 0); got != c.want {
 			t.Errorf("Discards(%s, %s) = %v, want %v", c.sc, c.path, got, c.want)
 		}
 	}
@@ -134,7 +134,7 @@ func TestUnboundRuleDisablesSyscall(t *testing.T) {
   output: o
   priority: WARNING
 `))
-	if o.Discards("openat", "/usr/lib/libc.so.6") || o.Discards("open", "/usr/lib/libc.so.6") || o.Discards("creat", "/tmp/b") {
+	if o.Discards("openat", "/usr/lib/libc.so.6", 0) || o.Discards("open", "/usr/lib/libc.so.6", 0) || o.Discards("creat", "/tmp/b", 0) {
 		t.Fatal("discarded an event a rule with unbound conditions may match")
 	}
 	if len(o.Syscalls()) != 0 {
@@ -149,10 +149,10 @@ func TestUpstreamRules(t *testing.T) {
 	for name, rs := range rulesets(t) {
 		t.Run(name, func(t *testing.T) {
 			o := New(rs)
-			if o.Discards("openat", "/etc/shadow") || o.Discards("openat", "/etc/sudoers") {
+			if o.Discards("openat", "/etc/shadow", 0) || o.Discards("openat", "/etc/sudoers", 0) || o.Discards("openat", "/etc/shadow", 2) {
 				t.Error("a sensitive file is discardable")
 			}
-			if !o.Discards("openat", "/usr/lib/x86_64-linux-gnu/libc.so.6") {
+			if !o.Discards("openat", "/usr/lib/x86_64-linux-gnu/libc.so.6", 0) {
 				t.Errorf("libc is not discardable for openat; undecided rules: %v", undecided(rs, "openat", "/usr/lib/x86_64-linux-gnu/libc.so.6"))
 			}
 		})
@@ -165,7 +165,7 @@ func undecided(rs *rules.Ruleset, sc, path string) []string {
 	var out []string
 	b := builder{sc: sc, compiled: map[*condition.Check]*native.Filter{}}
 	for _, r := range active(rs) {
-		if b.visit(r.Tree()).eval(pathEvent{path}) != False {
+		if b.visit(r.Tree()).eval(pathEvent{sc: sc, path: path}) != False {
 			out = append(out, r.Name)
 		}
 	}
@@ -190,13 +190,15 @@ func TestNothingDiscardedMatches(t *testing.T) {
 						sc, _ := e.Get(fields.KeyEvtType.Name)
 						p, _ := e.Get(fields.KeyFilePath.Name)
 						typ, _ := e.Get(fields.KeyFDType.Name)
+						fl, _ := e.Get(fields.KeyOpenFlags.Name)
+						flags, _ := fl.(int64)
 						s, _ := sc.(string)
 						ps, _ := p.(string)
 						if !isOpen(s) || typ != "file" || ps == "" {
 							continue
 						}
 						checked++
-						if !o.Discards(s, ps) {
+						if !o.Discards(s, ps, uint8(flags&3)) {
 							continue
 						}
 						discarded++
@@ -240,12 +242,12 @@ func TestCorpusNothingDiscardedMatches(t *testing.T) {
 			corpus := corpus(rs)
 			for _, sc := range approver.OpenFamily {
 				for _, p := range corpus {
-					if !o.Discards(sc, p) {
-						continue
-					}
-					discarded++
-					for _, comm := range []string{"bash", "sshd", "python3", "runc", "containerd"} {
-						for _, flags := range []int64{0, 1, 2, 0o101, 0o1102, 0o10000000, 0o20200002} {
+					for _, flags := range []int64{0, 1, 2, 3, 0o101, 0o1102, 0o10000000, 0o20200002, 0o4002, 0o100000} {
+						if !o.Discards(sc, p, uint8(flags&3)) {
+							continue
+						}
+						discarded++
+						for _, comm := range []string{"bash", "sshd", "python3", "runc", "containerd"} {
 							for _, ret := range []int64{0, 3, 100} {
 								ev := fieldstest.New().Set(fields.KeyEvtType, sc).Set(fields.KeyEvtRawRes, ret).Set(fields.KeyFDNum, ret).
 									Set(fields.KeyProcName, comm).Set(fields.KeyOpenFlags, flags).Set(fields.KeyFDType, "file").
@@ -260,10 +262,11 @@ func TestCorpusNothingDiscardedMatches(t *testing.T) {
 					}
 				}
 			}
-			if discarded == 0 || discarded == len(corpus)*len(approver.OpenFamily) {
-				t.Fatalf("too weak: %d of %d discarded", discarded, len(corpus)*len(approver.OpenFamily))
+			total := len(corpus) * len(approver.OpenFamily) * 10
+			if discarded == 0 || discarded == total {
+				t.Fatalf("too weak: %d of %d discarded", discarded, total)
 			}
-			t.Logf("%d (syscall, path) pairs of %d discarded", discarded, len(corpus)*len(approver.OpenFamily))
+			t.Logf("%d (syscall, path, flags) of %d discarded", discarded, total)
 		})
 	}
 }
@@ -310,4 +313,29 @@ func corpus(rs *rules.Ruleset) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// TestAccessModeBound: the open's access mode is bound, so a rule on write
+// opens below /tmp leaves read-only opens there (and mode 3, which the
+// engine counts as no write) discardable; creat's
+// is_open_* are false whatever its flags.
+func TestAccessModeBound(t *testing.T) {
+	o := New(load(t, `
+- macro: open_write
+  condition: evt.type in (open, openat, openat2, creat) and evt.is_open_write=true and fd.typechar='f'
+- rule: write below tmp
+  desc: d
+  condition: open_write and fd.name startswith /tmp/ and not proc.name = make
+  output: o
+  priority: WARNING
+`))
+	for _, c := range []struct {
+		sc   string
+		mode uint8
+		want bool
+	}{{"openat", 0, true}, {"openat", 1, false}, {"openat", 2, false}, {"openat", 3, true}, {"creat", 0, true}, {"open", 0, true}} {
+		if got := o.Discards(c.sc, "/tmp/x", c.mode); got != c.want {
+			t.Errorf("Discards(%s, /tmp/x, mode %d) = %v, want %v", c.sc, c.mode, got, c.want)
+		}
+	}
 }

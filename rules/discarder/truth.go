@@ -122,9 +122,13 @@ func (n *node) eval(ev fields.Event) Truth {
 }
 
 // pathEvent is an open-family event on a regular file as the bound
-// fields see it: fd.name is the path, fd.type "file". Everything else is
-// absent, which no bound check reads.
-type pathEvent struct{ path string }
+// fields see it: its syscall, fd.name the path, fd.type "file", open
+// flags holding the access mode alone. Everything else is absent, which no
+// bound check reads.
+type pathEvent struct {
+	sc, path string
+	mode     int64
+}
 
 func (e pathEvent) Str(k fields.Key) (string, bool) {
 	switch k.Name {
@@ -132,10 +136,19 @@ func (e pathEvent) Str(k fields.Key) (string, bool) {
 		return e.path, true
 	case fields.KeyFDType.Name:
 		return "file", true
+	case fields.KeyEvtType.Name:
+		return e.sc, true
 	}
 	return "", false
 }
-func (pathEvent) Int(fields.Key) (int64, bool)                      { return 0, false }
+
+func (e pathEvent) Int(k fields.Key) (int64, bool) {
+	if k.Name == fields.KeyOpenFlags.Name {
+		return e.mode, true
+	}
+	return 0, false
+}
+
 func (pathEvent) Bool(fields.Key) (bool, bool)                      { return false, false }
 func (pathEvent) Bytes(fields.Key) ([]byte, bool)                   { return nil, false }
 func (pathEvent) Len(fields.Key) (int, bool)                        { return 0, false }

@@ -4,14 +4,15 @@ import "encoding/binary"
 
 // DiscardKey is a learned discarder's key (bpf/event.h struct
 // vg_disc_key): the syscall, the caller's mount namespace, the opened
-// file's device and inode, and the hash of the path as passed.
+// file's device and inode, the hash of the path as passed and the open's
+// access mode.
 type DiscardKey struct {
 	NR    uint32
 	MntNS uint32
 	Ino   uint64
 	PHash uint64
 	Dev   uint32
-	Pad   uint32
+	Mode  uint32
 }
 
 // DiscardStamp is what makes a discarder stale (struct vg_disc_val): the
@@ -40,7 +41,7 @@ func ParseDiscard(b []byte) (DiscardKey, DiscardStamp, bool) {
 		return DiscardKey{}, DiscardStamp{}, false
 	}
 	le := binary.LittleEndian
-	k := DiscardKey{NR: le.Uint32(b), MntNS: le.Uint32(b[4:]), Ino: le.Uint64(b[8:]), PHash: le.Uint64(b[16:]), Dev: le.Uint32(b[24:])}
+	k := DiscardKey{NR: le.Uint32(b), MntNS: le.Uint32(b[4:]), Ino: le.Uint64(b[8:]), PHash: le.Uint64(b[16:]), Dev: le.Uint32(b[24:]), Mode: le.Uint32(b[28:])}
 	s := DiscardStamp{CtimeSec: int64(le.Uint64(b[32:])), CtimeNsec: le.Uint32(b[40:]), IGen: le.Uint32(b[44:]), Epoch: le.Uint32(b[48:]), Gen: le.Uint32(b[52:])}
 	return k, s, true
 }

@@ -5,12 +5,13 @@ package probe
 import "fmt"
 
 // SetDiscarding tells the probe which syscalls may be discarded (pathArg
-// by syscall number: the index + 1 of the path argument, 0 for none), the
+// by syscall number: the index + 1 of the path argument, 0 for none;
+// flagsArg: where their open flags are, as Filter.FlagsArg), the
 // generation of the rules entries must carry to be live, and how many
 // entries are installed (0: the probe skips the lookup). Entries of
 // another generation are stale from here on.
-func (p *Probe) SetDiscarding(gen, entries uint32, pathArg *[MaxSyscalls]uint8) error {
-	ctl := vigilVgDiscCtl{Gen: gen, Entries: entries, PathArg: *pathArg}
+func (p *Probe) SetDiscarding(gen, entries uint32, pathArg, flagsArg *[MaxSyscalls]uint8) error {
+	ctl := vigilVgDiscCtl{Gen: gen, Entries: entries, PathArg: *pathArg, FlagsArg: *flagsArg}
 	if err := p.objs.DiscCtl.Put(uint32(0), &ctl); err != nil {
 		return fmt.Errorf("writing the discarders' control: %w", err)
 	}
@@ -19,7 +20,7 @@ func (p *Probe) SetDiscarding(gen, entries uint32, pathArg *[MaxSyscalls]uint8) 
 
 // PutDiscarder installs (or refreshes) a discarder.
 func (p *Probe) PutDiscarder(k *DiscardKey, s *DiscardStamp) error {
-	key := vigilVgDiscKey{Nr: k.NR, Mntns: k.MntNS, Ino: k.Ino, Phash: k.PHash, Dev: k.Dev}
+	key := vigilVgDiscKey{Nr: k.NR, Mntns: k.MntNS, Ino: k.Ino, Phash: k.PHash, Dev: k.Dev, Mode: k.Mode}
 	val := vigilVgDiscVal{CtimeSec: s.CtimeSec, CtimeNsec: s.CtimeNsec, Igen: s.IGen, Epoch: s.Epoch, Gen: s.Gen}
 	return p.objs.Discarders.Put(&key, &val)
 }
@@ -27,7 +28,7 @@ func (p *Probe) PutDiscarder(k *DiscardKey, s *DiscardStamp) error {
 // DeleteDiscarder removes a discarder; one the probe already deleted as
 // stale is no error.
 func (p *Probe) DeleteDiscarder(k *DiscardKey) {
-	key := vigilVgDiscKey{Nr: k.NR, Mntns: k.MntNS, Ino: k.Ino, Phash: k.PHash, Dev: k.Dev}
+	key := vigilVgDiscKey{Nr: k.NR, Mntns: k.MntNS, Ino: k.Ino, Phash: k.PHash, Dev: k.Dev, Mode: k.Mode}
 	_ = p.objs.Discarders.Delete(&key)
 }
 

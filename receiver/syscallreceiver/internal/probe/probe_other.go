@@ -76,7 +76,7 @@ func (p *Probe) Close() error   { return nil }
 func (u *SpecUpdate) SetFilter(int, *Filter) {}
 func (p *Probe) Filtered([]uint64) error     { return errors.ErrUnsupported }
 
-func (p *Probe) SetDiscarding(uint32, uint32, *[MaxSyscalls]uint8) error {
+func (p *Probe) SetDiscarding(uint32, uint32, *[MaxSyscalls]uint8, *[MaxSyscalls]uint8) error {
 	return errors.ErrUnsupported
 }
 func (p *Probe) PutDiscarder(*DiscardKey, *DiscardStamp) error { return errors.ErrUnsupported }

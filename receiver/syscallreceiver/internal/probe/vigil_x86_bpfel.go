@@ -39,10 +39,11 @@ type vigilScratchBuf struct {
 }
 
 type vigilVgDiscCtl struct {
-	_       structs.HostLayout
-	Gen     uint32
-	Entries uint32
-	PathArg [512]uint8
+	_        structs.HostLayout
+	Gen      uint32
+	Entries  uint32
+	PathArg  [512]uint8
+	FlagsArg [512]uint8
 }
 
 type vigilVgDiscKey struct {
@@ -52,7 +53,7 @@ type vigilVgDiscKey struct {
 	Ino   uint64
 	Phash uint64
 	Dev   uint32
-	Pad   uint32
+	Mode  uint32
 }
 
 type vigilVgDiscVal struct {
