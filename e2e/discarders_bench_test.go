@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -14,6 +15,21 @@ import (
 	"github.com/vigil-sec/vigil/e2e/loopback"
 	"github.com/vigil-sec/vigil/e2e/otlpsink"
 )
+
+// stormCPUSeconds runs bench/storm and returns the CPU time it reports.
+func stormCPUSeconds(b *testing.B, storm string, args ...string) float64 {
+	out, err := exec.Command(storm, args...).Output()
+	if err != nil {
+		b.Fatalf("storm: %v", err)
+	}
+	var res struct {
+		CPU float64 `json:"cpu_seconds"`
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		b.Fatalf("storm output %q: %v", out, err)
+	}
+	return res.CPU
+}
 
 // BenchmarkDiscarders: open workloads under bin/vigil with the upstream
 // stable and incubating rules and the default rules (whose `fd.name
@@ -71,7 +87,10 @@ func BenchmarkDiscarders(b *testing.B) {
 				url := "http://127.0.0.1:" + strconv.Itoa(port) + "/metrics"
 				time.Sleep(3 * time.Second) // start-up's /proc reads
 				for range b.N {
-					perOp(b, url, col.Pid(), w.ops, func() { runOrFail(b, storm, w.args...) }, "otelcol_receiver_syscall_discarder_hits", "discarded/op")
+					var stormCPU float64
+					perOp(b, url, col.Pid(), w.ops, func() { stormCPU = stormCPUSeconds(b, storm, w.args...) }, "otelcol_receiver_syscall_discarder_hits", "discarded/op")
+					// the workload's own CPU, the probe's in-kernel work included
+					b.ReportMetric(stormCPU*1e9/float64(w.ops), "storm-cpu-ns/op")
 				}
 			})
 		}
