@@ -15,6 +15,7 @@ import (
 	"go.opentelemetry.io/collector/processor/processortest"
 	"go.opentelemetry.io/collector/receiver/receivertest"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+	"golang.org/x/sys/unix"
 
 	"github.com/vigil-sec/vigil/eventattr"
 	"github.com/vigil-sec/vigil/processor/rulesprocessor"
@@ -109,12 +110,19 @@ func newDiscardRig(t *testing.T) *discardRig {
 // record of the cats (their exit came after the opens).
 func (g *discardRig) opens(path string, n int, in ...string) int {
 	g.t.Helper()
+	return g.opensWith("cat", path, n, in...)
+}
+
+// opensWith is opens with another opener: a command that opens its
+// argument.
+func (g *discardRig) opensWith(opener, path string, n int, in ...string) int {
+	g.t.Helper()
 	g.sink.Reset()
 	marker := filepath.Join(g.dir, "secret-marker")
 	if err := os.WriteFile(marker, nil, 0o644); err != nil {
 		g.t.Fatal(err)
 	}
-	args := append(in, "sh", "-c", strings.Repeat("cat "+path+" >/dev/null; ", n)+"exec cat "+marker+" >/dev/null")
+	args := append(in, "sh", "-c", strings.Repeat(opener+" "+path+" >/dev/null; ", n)+"exec cat "+marker+" >/dev/null")
 	if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
 		g.t.Fatalf("%v: %v\n%s", args, err, out)
 	}
@@ -279,6 +287,40 @@ func TestDiscardersInvalidated(t *testing.T) {
 	}
 	if n := g.opens(inner, 3); n != 3 {
 		t.Fatalf("the rules match the path now: %d of 3 opens arrived", n)
+	}
+}
+
+// openat2Opener is a command that opens its argument with openat2: this
+// test binary, told so by the environment (see init).
+func openat2Opener() string { return "VIGIL_TEST_OPENAT2=1 " + os.Args[0] }
+
+func init() {
+	if os.Getenv("VIGIL_TEST_OPENAT2") == "1" && len(os.Args) == 2 {
+		fd, err := unix.Openat2(unix.AT_FDCWD, os.Args[1], &unix.OpenHow{Flags: unix.O_RDONLY | unix.O_CLOEXEC})
+		if err != nil {
+			os.Exit(2)
+		}
+		unix.Close(fd)
+		os.Exit(0)
+	}
+}
+
+// TestDiscardersOpenat2: openat2, whose flags the probe reads from user
+// memory, learns and hits discarders too.
+func TestDiscardersOpenat2(t *testing.T) {
+	g := newDiscardRig(t)
+	plain := g.file("plain.txt")
+	if n := g.opensWith(openat2Opener(), plain, 1); n != 1 {
+		t.Fatalf("first openat2 of %s: %d records, want 1", plain, n)
+	}
+	for try := 0; ; try++ {
+		g.opensWith(openat2Opener(), plain, 1)
+		if g.opensWith(openat2Opener(), plain, 5) == 0 {
+			break
+		}
+		if try == 4 {
+			t.Fatal("openat2 opens kept arriving after the first")
+		}
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"path"
 
 	"github.com/vigil-sec/vigil/internal/captureplan"
+	"github.com/vigil-sec/vigil/internal/linuxabi"
+	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/event"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/probe"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/syscalls"
 )
@@ -112,7 +114,7 @@ func (d *discarders) observe(raw []byte) {
 	if nr >= probe.MaxSyscalls || d.pathArg[nr] == 0 || int64(le.Uint64(raw[8:])) < 0 {
 		return
 	}
-	var note, str []byte
+	var note, str, how []byte
 	arg := d.pathArg[nr] - 1
 	for off := probe.HeaderSize + 8*int(raw[30]); off+4 <= len(raw); {
 		n := int(le.Uint16(raw[off:]))
@@ -125,6 +127,8 @@ func (d *discarders) observe(raw []byte) {
 			note = raw[off+4 : off+4+n]
 		case typ == probe.SecStr && a == arg:
 			str = raw[off+4 : off+4+n]
+		case typ == event.SecOpenHow:
+			how = raw[off+4 : off+4+n]
 		}
 		off += 4 + n
 	}
@@ -132,7 +136,15 @@ func (d *discarders) observe(raw []byte) {
 		return
 	}
 	k, s, ok := probe.ParseDiscard(note)
-	if !ok || int(k.NR) != nr || !d.discards(nr, uint8(k.Mode&3), str) {
+	if !ok || int(k.NR) != nr {
+		return
+	}
+	// openat2's flags are in user memory, read once for the key and once
+	// for the record: the rules see the record's, so they must agree
+	if nr == linuxabi.SysOpenat2 && (len(how) < 8 || uint32(how[0]&3) != k.Mode) {
+		return
+	}
+	if !d.discards(nr, uint8(k.Mode&3), str) {
 		return
 	}
 	// the probe hashed the path when it looked the key up; the string
