@@ -12,15 +12,7 @@ import (
 // it (the collector's own included, and whether or not rename is
 // captured).
 func TestDiscardEpochFollowsRenames(t *testing.T) {
-	requireRoot(t)
-	p, err := Load(Options{SelfTGID: uint32(os.Getpid()), CPUsPerRing: 1, RingBytes: 1 << 16})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	if err := p.Attach(); err != nil {
-		t.Fatal(err)
-	}
+	p := attached(t)
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
 	if err := os.WriteFile(a, nil, 0o644); err != nil {
