@@ -195,4 +195,45 @@ struct vg_exeinfo {
 
 #define VG_EXE_OVERLAY 1 /* lives on overlayfs (upper or lower: VG_PROC_UPPER says which) */
 
+/* Learned discarders (issue 13). A successful open-family call on a
+ * regular file whose path argument is absolute carries, while discarding
+ * is on for its syscall, a VG_SEC_DISC section: the key the receiver
+ * installs in the discarders map when no rule can match the path, and the
+ * stamp that tells when the entry goes stale. */
+#define VG_SEC_DISC 30      /* struct vg_disc */
+#define VG_DISC_PATH 256    /* longest path argument hashed, NUL included */
+
+struct vg_disc_key {
+	__u32 nr;    /* native syscall number */
+	__u32 mntns; /* the caller's mount namespace (its inode number) */
+	__u64 ino;
+	__u64 phash; /* FNV-1a 64 of the path argument as passed */
+	__u32 dev;
+	__u32 mode;  /* the open's access mode (flags & O_ACCMODE; 0 for creat) */
+};
+
+struct vg_disc_val {
+	__s64 ctime_sec; /* the inode's ctime when the record was made */
+	__u32 ctime_nsec;
+	__u32 igen;  /* i_generation */
+	__u32 epoch; /* disc_epoch when the record was made */
+	__u32 gen;   /* the disc_ctl.gen the entry belongs to (set by the receiver) */
+};
+
+struct vg_disc {
+	struct vg_disc_key key;
+	struct vg_disc_val val;
+};
+
+/* Written by the receiver only. */
+struct vg_disc_ctl {
+	__u32 gen;     /* entries of another generation are stale */
+	__u32 entries; /* installed discarders; 0: no lookup */
+	/* argument index + 1 of the path of a syscall whose calls may be
+	 * discarded; 0: never discarded, no section */
+	__u8 path_arg[VG_MAX_SYSCALLS];
+	/* where such a syscall's open flags are (VG_FLAGS_*, as spec.flags_arg) */
+	__u8 flags_arg[VG_MAX_SYSCALLS];
+};
+
 #endif

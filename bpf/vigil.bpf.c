@@ -990,6 +990,230 @@ static __always_inline bool approve(struct scratch_buf *sb, struct spec *sp, __u
 	return true;
 }
 
+/* Learned discarders (issue 13, bpf/event.h VG_SEC_DISC). The receiver
+ * installs a key (syscall, access mode, mount namespace, device, inode,
+ * hash of the path as passed) when no rule can match an open of that path; a later
+ * successful open with the same key is not written. The path hash is what
+ * keeps a symlink, a hard link, a bind mount or a relative name (which the
+ * rules see under another fd.name) from reaching an entry made for
+ * another name. An entry is stale, deleted and the call passed, when the
+ * inode's ctime or generation changed (rename, unlink, link, chmod, chown,
+ * write: a reused inode number has a new ctime and generation), when a
+ * rename, mount or umount anywhere moved paths (disc_epoch) or when the
+ * rules changed (disc_ctl.gen). */
+#define VG_DISC_MAX 65536
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VG_DISC_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct vg_disc_key);
+	__type(value, struct vg_disc_val);
+} discarders SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vg_disc_ctl);
+} disc_ctl SEC(".maps");
+
+/* Bumped by every successful rename, mount, umount, move_mount and
+ * pivot_root: a path may now name another inode, or an inode another path. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} disc_epoch SEC(".maps");
+
+/* The key and stamp of the call being recorded, for its VG_SEC_DISC. */
+struct disc_note {
+	__u32 valid;
+	__u32 pad;
+	struct vg_disc d;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct disc_note);
+} disc_notes SEC(".maps");
+
+/* Calls discarded, and stale entries deleted, per CPU, by syscall. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VG_MAX_SYSCALLS);
+	__type(key, __u32);
+	__type(value, __u64);
+} disc_hits SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VG_MAX_SYSCALLS);
+	__type(key, __u32);
+	__type(value, __u64);
+} disc_stale SEC(".maps");
+
+/* Syscalls that move paths between inodes, native x86-64 and ia32. */
+static __always_inline void disc_moved(__u64 nr, long ret)
+{
+	if (ret != 0)
+		return;
+	switch (nr) {
+	case 82:  /* rename */
+	case 155: /* pivot_root */
+	case 165: /* mount */
+	case 166: /* umount2 */
+	case 264: /* renameat */
+	case 316: /* renameat2 */
+	case 429: /* move_mount (the same number on ia32) */
+		break;
+	case 21:  /* ia32 mount */
+	case 22:  /* ia32 umount */
+	case 38:  /* ia32 rename */
+	case 52:  /* ia32 umount2 */
+	case 217: /* ia32 pivot_root */
+	case 302: /* ia32 renameat */
+	case 353: /* ia32 renameat2 */
+		if (!in_ia32_syscall())
+			return;
+		break;
+	default:
+		return;
+	}
+	__u32 zero = 0;
+	__u32 *e = bpf_map_lookup_elem(&disc_epoch, &zero);
+	if (e)
+		__sync_fetch_and_add(e, 1);
+}
+
+/* FNV-1a 64 of the user path at upath, read into the start of the scratch
+ * buffer (the record overwrites it afterwards); 0 when it is not absolute
+ * or not shorter than VG_DISC_PATH. */
+GLOBAL __u64 disc_hash(struct scratch_buf *sb, __u64 upath)
+{
+	if (!sb || !upath)
+		return 0;
+	__u8 *p = sb->b;
+	long n = bpf_probe_read_user_str(p, VG_DISC_PATH, (void *)upath);
+	if (n < 2 || n >= VG_DISC_PATH || p[0] != '/')
+		return 0;
+	__u64 h = 0xcbf29ce484222325ULL;
+	for (__u32 i = 0; i < VG_DISC_PATH - 1; i++) {
+		if (i >= n - 1)
+			break;
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h ? h : 1;
+}
+
+/* Fills note with the key and stamp of the regular file fa that the
+ * current call opened from the path at upath, and reports whether a live
+ * discarder holds that key (stale ones are deleted here). note->d.key.nr
+ * and mode are set by the caller. */
+GLOBAL int disc_lookup(struct scratch_buf *sb, struct disc_note *note, struct vg_disc_ctl *ctl, __u64 upath, __u64 fa)
+{
+	if (!sb || !note || !ctl || !fa)
+		return 0;
+	struct file *f = (void *)fa;
+	struct inode *ino = BPF_CORE_READ(f, f_inode);
+	if ((BPF_CORE_READ(ino, i_mode) & S_IFMT) != 0100000)
+		return 0;
+	__u64 h = disc_hash(sb, upath);
+	if (!h)
+		return 0;
+	struct vg_disc *d = &note->d;
+	struct task_struct *t = (void *)bpf_get_current_task();
+	d->key.mntns = BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
+	d->key.ino = BPF_CORE_READ(ino, i_ino);
+	d->key.dev = BPF_CORE_READ(ino, i_sb, s_dev);
+	d->key.phash = h;
+	if (bpf_core_field_exists(ino->i_ctime_sec)) {
+		d->val.ctime_sec = BPF_CORE_READ(ino, i_ctime_sec);
+		/* bit 31 is multigrain timestamps' "queried" flag, which a
+		 * stat sets without changing the time */
+		d->val.ctime_nsec = BPF_CORE_READ(ino, i_ctime_nsec) & 0x7fffffff;
+	} else {
+		struct inode___v67 *nw = (void *)ino;
+		struct inode___old *o = (void *)ino;
+		struct timespec64 ts = {};
+		if (bpf_core_field_exists(nw->__i_ctime))
+			bpf_probe_read_kernel(&ts, sizeof(ts), __builtin_preserve_access_index(&nw->__i_ctime));
+		else if (bpf_core_field_exists(o->i_ctime))
+			bpf_probe_read_kernel(&ts, sizeof(ts), __builtin_preserve_access_index(&o->i_ctime));
+		d->val.ctime_sec = ts.tv_sec;
+		d->val.ctime_nsec = ts.tv_nsec & 0x7fffffff;
+	}
+	d->val.igen = BPF_CORE_READ(ino, i_generation);
+	__u32 zero = 0;
+	__u32 *e = bpf_map_lookup_elem(&disc_epoch, &zero);
+	d->val.epoch = e ? *e : 0;
+	d->val.gen = ctl->gen;
+	note->valid = 1;
+	if (!ctl->entries)
+		return 0;
+	struct vg_disc_val *v = bpf_map_lookup_elem(&discarders, &d->key);
+	if (!v)
+		return 0;
+	__u32 nr = d->key.nr;
+	if (v->ctime_sec == d->val.ctime_sec && v->ctime_nsec == d->val.ctime_nsec && v->igen == d->val.igen &&
+	    v->epoch == d->val.epoch && v->gen == d->val.gen) {
+		note->valid = 0;
+		__u64 *c = bpf_map_lookup_elem(&disc_hits, &nr);
+		if (c)
+			*c += 1; /* per CPU: no other writer */
+		return 1;
+	}
+	bpf_map_delete_elem(&discarders, &d->key);
+	__u64 *c = bpf_map_lookup_elem(&disc_stale, &nr);
+	if (c)
+		*c += 1;
+	return 0;
+}
+
+/* Whether a call that passed the kernel filters is discarded. Only the
+ * successful calls of the syscalls the receiver turned discarding on for
+ * (disc_ctl.path_arg) get this far. */
+static __always_inline bool discard(struct scratch_buf *sb, __u32 nr, struct pt_regs *regs, long ret, __u32 compat)
+{
+	__u32 zero = 0;
+	struct vg_disc_ctl *ctl = bpf_map_lookup_elem(&disc_ctl, &zero);
+	if (!ctl || ret < 0 || nr >= VG_MAX_SYSCALLS)
+		return false;
+	__u8 pa = ctl->path_arg[nr & (VG_MAX_SYSCALLS - 1)];
+	if (!pa || pa > 6)
+		return false;
+	int mode = open_mode(regs, compat, ctl->flags_arg[nr & (VG_MAX_SYSCALLS - 1)]);
+	if (mode < 0)
+		return false;
+	struct disc_note *note = bpf_map_lookup_elem(&disc_notes, &zero);
+	if (!note)
+		return false;
+	note->valid = 0;
+	note->d.key.nr = nr;
+	note->d.key.mode = mode;
+	return disc_lookup(sb, note, ctl, arg_at(regs, compat, pa - 1), fd_file(ret));
+}
+
+/* The VG_SEC_DISC section of the record being built, if its call left a
+ * note. */
+static __always_inline __u32 sec_disc(struct scratch_buf *sb, __u32 off)
+{
+	__u32 zero = 0;
+	struct disc_note *note = bpf_map_lookup_elem(&disc_notes, &zero);
+	if (!note || !note->valid || !ROOM(off))
+		return off;
+	note->valid = 0;
+	off = BOUNDED(off, 0x7fff);
+	__u8 *buf = sb->b;
+	sec_hdr(buf, off, sizeof(struct vg_disc), TA(VG_SEC_DISC, 0));
+	__builtin_memcpy(&buf[off + SEC_SIZE], &note->d, sizeof(struct vg_disc));
+	return off + SEC_SIZE + sizeof(struct vg_disc);
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
@@ -998,6 +1222,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	__u64 nr = regs->orig_ax;
 	if (nr >= VG_MAX_SYSCALLS)
 		return 0;
+	disc_moved(nr, ret);
 	__u32 key = nr, slot = 0;
 	void *specs = bpf_map_lookup_elem(&syscall_spec, &slot);
 	if (!specs)
@@ -1048,6 +1273,8 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 			*c += 1; /* per CPU: no other writer */
 		return 0;
 	}
+	if (discard(sb, key, regs, ret, compat))
+		return 0;
 	struct vg_hdr *h = begin(sb, key, cpu, id);
 	h->ret = ret;
 	if (compat) {
@@ -1103,6 +1330,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	}
 	if (sp->proc && ret == 0)
 		off = sec_proc(sb, off, bpf_get_current_task());
+	off = sec_disc(sb, off);
 	off = sec_closed(sb, off, tgid);
 	finish(sb, off, cpu);
 	return 0;

@@ -51,19 +51,32 @@ func BenchmarkKernelFilters(b *testing.B) {
 				url := "http://127.0.0.1:" + strconv.Itoa(port) + "/metrics"
 				time.Sleep(2 * time.Second) // start-up's /proc reads
 				for range b.N {
-					read0, filt0, cpu0 := scrapeMetric(b, url, "otelcol_receiver_syscall_events_read"), scrapeMetric(b, url, "otelcol_receiver_syscall_kernel_filtered"), procCPU(b, col.Pid())
-					drop0 := scrapeMetric(b, url, "otelcol_receiver_syscall_kernel_drops")
-					w.run(b)
-					time.Sleep(2 * time.Second) // the reader's last polls and a metrics period
-					read, filt, cpu := scrapeMetric(b, url, "otelcol_receiver_syscall_events_read"), scrapeMetric(b, url, "otelcol_receiver_syscall_kernel_filtered"), procCPU(b, col.Pid())
-					b.ReportMetric((read-read0)/float64(w.ops), "ring/op")
-					b.ReportMetric((filt-filt0)/float64(w.ops), "filtered/op")
-					b.ReportMetric(float64((cpu-cpu0).Nanoseconds())/float64(w.ops), "cpu-ns/op")
-					b.ReportMetric((scrapeMetric(b, url, "otelcol_receiver_syscall_kernel_drops")-drop0)/float64(w.ops), "drops/op")
+					perOp(b, url, col.Pid(), w.ops, func() { w.run(b) }, "otelcol_receiver_syscall_kernel_filtered", "filtered/op")
 				}
 			})
 		}
 	}
+}
+
+// perOp runs the workload once and reports, per operation of it, the
+// records read from the ring (ring/op), the events the kernel dropped
+// (drops/op), the collector's CPU time (cpu-ns/op) and the change of one
+// more counter (metric, reported as unit).
+func perOp(b *testing.B, url string, pid, ops int, run func(), metric, unit string) {
+	names := []string{"otelcol_receiver_syscall_events_read", "otelcol_receiver_syscall_kernel_drops", metric}
+	units := []string{"ring/op", "drops/op", unit}
+	before := make([]float64, len(names))
+	for i, n := range names {
+		before[i] = scrapeMetric(b, url, n)
+	}
+	cpu0 := procCPU(b, pid)
+	run()
+	time.Sleep(2 * time.Second) // the reader's last polls and a metrics period
+	cpu := procCPU(b, pid)
+	for i, n := range names {
+		b.ReportMetric((scrapeMetric(b, url, n)-before[i])/float64(ops), units[i])
+	}
+	b.ReportMetric(float64((cpu-cpu0).Nanoseconds())/float64(ops), "cpu-ns/op")
 }
 
 func runOrFail(b *testing.B, name string, args ...string) {

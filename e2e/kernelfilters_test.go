@@ -200,6 +200,10 @@ func runUnderVigil(t *testing.T, files []string, dir string, filters bool) (map[
 	for deadline := time.Now().Add(10 * time.Second); filtered == 0 && filters && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
 		filtered = scrapeMetric(t, url, "otelcol_receiver_syscall_kernel_filtered")
 	}
+	if filters {
+		// discarders are on with the filters: how much they kept off the ring
+		t.Logf("kernel_filters=%v: %v opens kept off the ring by learned discarders", filters, scrapeMetric(t, url, "otelcol_receiver_syscall_discarder_hits"))
+	}
 	return out, filtered, scrapeMetric(t, url, "otelcol_receiver_syscall_kernel_drops")
 }
 

@@ -11,6 +11,9 @@ import "slices"
 //   - Filters (the approvers of issue 13): the kernel drops an event only
 //     when every publisher's filter drops it, so a publisher that captures
 //     a syscall without a filter disables filtering it for everyone.
+//   - Discards (the discarders of issue 13): likewise, an event is
+//     discardable only when every publisher capturing its syscall says
+//     so, and a publisher without an oracle disables discarding.
 //
 // The fields planned next follow the same principle: the event sources a
 // publisher's rules read (issue 12) merge by union.
@@ -24,6 +27,9 @@ type Plan struct {
 	// one the previous record on that socket gave it (fd.name_changed), so
 	// no record that names a socket may be filtered. Merged by "or".
 	SocketNames bool
+	// Discards, when set, tells which open-family events no rule of the
+	// publisher can match (see Discards); nil disables discarding.
+	Discards Discards
 }
 
 // Merged is the plan of every current publisher together.
@@ -48,11 +54,12 @@ func merge(plans map[string]Plan) Plan {
 	for _, p := range plans {
 		out.SocketNames = out.SocketNames || p.SocketNames
 	}
+	out.Discards = mergeDiscards(plans)
 	return out
 }
 
 func (p Plan) clone() Plan {
-	out := Plan{Syscalls: slices.Clone(p.Syscalls), SocketNames: p.SocketNames}
+	out := Plan{Syscalls: slices.Clone(p.Syscalls), SocketNames: p.SocketNames, Discards: p.Discards}
 	if p.Filters != nil {
 		out.Filters = make(map[string]Filter, len(p.Filters))
 		for k, f := range p.Filters {

@@ -39,6 +39,10 @@ func TestSyscallSetPublishedAndWithdrawn(t *testing.T) {
 	plan := captureplan.Default.Current()
 	require.True(t, plan.Published)
 	assert.Subset(t, plan.Syscalls, []string{"open", "openat"})
+	require.NotNil(t, plan.Discards, "the plan carries the rules' discard oracle")
+	assert.False(t, plan.Discards("openat", "/etc/shadow", 0), "the rules read /etc/shadow: never discarded")
+	assert.False(t, plan.Discards("openat", "/usr/lib/x86_64-linux-gnu/libc.so.6", 0), "a rule matches every openat")
+	assert.True(t, plan.Discards("open", "/usr/lib/x86_64-linux-gnu/libc.so.6", 0), "no rule matches an open of libc")
 	require.NoError(t, p.Shutdown(context.Background()))
 	stillPublished := captureplan.Default.Current().Published
 	assert.Equal(t, published, stillPublished, "shutdown withdraws %s's set", owner)

@@ -3,6 +3,7 @@ package rulesprocessor
 import (
 	"github.com/vigil-sec/vigil/internal/captureplan"
 	"github.com/vigil-sec/vigil/rules/approver"
+	"github.com/vigil-sec/vigil/rules/discarder"
 )
 
 // the access modes are the same in both packages
@@ -12,7 +13,7 @@ var _ [approver.Modes]captureplan.Paths = captureplan.Filter{}.Path
 // rules can match and, per syscall, the filter an event must pass for any
 // rule to match it (rules/approver). Rego policies judge events by rules
 // the derivation does not read, so with policies loaded nothing is
-// filtered.
+// filtered, and nothing is discarded either.
 func (st *ruleState) plan() captureplan.Plan {
 	p := captureplan.Plan{Syscalls: st.syscalls}
 	if st.policies != nil {
@@ -21,6 +22,7 @@ func (st *ruleState) plan() captureplan.Plan {
 	d := approver.Derive(st.rs)
 	p.Filters = map[string]captureplan.Filter{}
 	p.SocketNames = d.SocketNames
+	p.Discards = discarder.New(st.rs).Discards
 	for sc, f := range d.Filters {
 		if f.IsAll() {
 			continue

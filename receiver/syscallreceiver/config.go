@@ -51,6 +51,9 @@ type Config struct {
 	// DropAlerts raises an alert record when the kernel drops events
 	// (dropalert.go).
 	DropAlerts DropAlertsConfig `mapstructure:"drop_alerts"`
+	// Discarders: with kernel_filters on, the opens the rules can never
+	// match are learned and then kept in the kernel (discard.go).
+	Discarders DiscardersConfig `mapstructure:"discarders"`
 }
 
 // SyscallSelection is "auto" or an explicit list.
@@ -146,5 +149,6 @@ func createDefaultConfig() *Config {
 		PasswdFile:     "/etc/passwd",
 		GroupFile:      "/etc/group",
 		DropAlerts:     defaultDropAlerts(),
+		Discarders:     DiscardersConfig{Enabled: true, MaxEntries: 16384},
 	}
 }

@@ -38,7 +38,7 @@ func TestConfig(t *testing.T) {
 	}
 	if !def.Syscalls.Auto || def.RingBufferSize != 8<<20 || def.CPUsPerRing != 2 || def.MaxProcesses != 65536 ||
 		def.MaxBatchSize != 4096 || def.FlushInterval != 200*time.Millisecond || def.PollInterval != 5*time.Millisecond ||
-		!def.CaptureEnv || def.ProcRoot != "/proc" || !def.KernelFilters {
+		!def.CaptureEnv || def.ProcRoot != "/proc" || !def.KernelFilters || def.Discarders != (DiscardersConfig{Enabled: true, MaxEntries: 16384}) {
 		t.Errorf("defaults: %+v", def)
 	}
 	ex, err := loadConfig(t, "explicit")
@@ -50,6 +50,7 @@ func TestConfig(t *testing.T) {
 		MaxProcesses: 1024, MaxBatchSize: 512, FlushInterval: time.Second, PollInterval: 10 * time.Millisecond,
 		ProcRoot: "/host/proc", PasswdFile: "/host/etc/passwd", GroupFile: "/host/etc/group",
 		DropAlerts: DropAlertsConfig{Threshold: 0.5, Rate: 1, MaxBurst: 2, Priority: "warning"},
+		Discarders: DiscardersConfig{MaxEntries: 100},
 	}
 	if strings.Join(ex.Syscalls.Names, ",") != "openat,connect,execve" || ex.Syscalls.Auto {
 		t.Errorf("syscalls = %+v", ex.Syscalls)
@@ -70,6 +71,9 @@ func TestConfig(t *testing.T) {
 	if _, err := loadConfig(t, "baddrop"); err == nil || !strings.Contains(err.Error(), "drop_alerts") ||
 		!strings.Contains(err.Error(), "threshold: 2 is not between 0 and 1") || !strings.Contains(err.Error(), `invalid priority "loud"`) {
 		t.Errorf("baddrop: %v", err)
+	}
+	if _, err := loadConfig(t, "baddisc"); err == nil || !strings.Contains(err.Error(), "discarders: max_entries: 100000 is not between 1 and 65536") {
+		t.Errorf("baddisc: %v", err)
 	}
 }
 

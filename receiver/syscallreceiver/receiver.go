@@ -74,6 +74,9 @@ type syscallReceiver struct {
 	// hosts names addresses after the host names the rules mention
 	hosts     *hostResolver
 	unsubHost func()
+	// disc learns discarders (discard.go); nil when they are off. Used
+	// by the reader only, once started.
+	disc *discarders
 }
 
 func newReceiver(set receiver.Settings, cfg *Config, next consumer.Logs) (*syscallReceiver, error) {
@@ -233,6 +236,12 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 	}); err != nil {
 		return fail(fmt.Errorf("installing the syscall specs: %w", err))
 	}
+	if r.cfg.KernelFilters && r.cfg.Syscalls.Auto && r.cfg.Discarders.Enabled {
+		r.disc = newDiscarders(p, r.cfg.Discarders.MaxEntries)
+		if err := r.disc.enable(plan, emit); err != nil {
+			return fail(err)
+		}
+	}
 	log.Info("kernel filters", zap.Strings("syscalls", filteredNames(filters)))
 	switch {
 	case !r.cfg.Syscalls.Auto:
@@ -295,6 +304,12 @@ func (r *syscallReceiver) replan(plan captureplan.Merged) {
 func (r *syscallReceiver) applyPlan(p *probe.Probe, b *logencode.Encoder, plan captureplan.Merged) {
 	emit, capture := r.selection(plan)
 	filters := r.kernelFilters(plan, emit)
+	if r.disc != nil {
+		// no entry judged by the old rules may outlive them
+		if err := r.disc.retire(); err != nil {
+			r.set.Logger.Error("retiring the discarders failed", zap.Error(err))
+		}
+	}
 	if err := p.Update(func(u *probe.SpecUpdate) {
 		for nr := range capture {
 			if syscalls.ByNumber(nr) != nil {
@@ -310,6 +325,11 @@ func (r *syscallReceiver) applyPlan(p *probe.Probe, b *logencode.Encoder, plan c
 		return
 	}
 	b.Emit = emit
+	if r.disc != nil {
+		if err := r.disc.enable(plan, emit); err != nil {
+			r.set.Logger.Error("turning the discarders on failed; nothing is discarded", zap.Error(err))
+		}
+	}
 	r.set.Logger.Info("the rules' capture plan changed", zap.Bool("published", plan.Published), zap.Strings("syscalls", names(emit)),
 		zap.Strings("kernel_filters", filteredNames(filters)))
 }
@@ -437,6 +457,9 @@ func (r *syscallReceiver) run(ctx context.Context, b *logencode.Encoder) {
 		if err := b.Handle(s.rec.RawSample, pcommon.NewTimestampFromTime(time.Now())); err != nil && b.Malformed < 10 {
 			r.set.Logger.Warn("skipping a malformed kernel record", zap.Error(err))
 		}
+		if r.disc != nil {
+			r.disc.observe(s.rec.RawSample)
+		}
 		if b.Pending() >= r.cfg.MaxBatchSize {
 			flush()
 		}
@@ -480,6 +503,7 @@ type statsState struct {
 	filtered, filteredBuf []uint64
 	truncExe, truncCwd    uint64
 	truncArgs             uint64
+	disc                  discardStats
 }
 
 // stats publishes counters as deltas since the last call, and returns a
@@ -496,6 +520,7 @@ func (r *syscallReceiver) stats(b *logencode.Encoder, st *statsState, now time.T
 	r.truncationStats(b, st)
 	r.compatStats(st)
 	r.filterStats(st)
+	r.discardStats(&st.disc)
 	st.exitedEvictions = b.Table.ExitedEvictions
 	if b.Users.Refresh() {
 		b.Table.Invalidate()

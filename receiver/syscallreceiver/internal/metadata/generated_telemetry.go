@@ -27,6 +27,10 @@ type TelemetryBuilder struct {
 	mu                                    sync.Mutex
 	registrations                         []metric.Registration
 	ReceiverSyscallCompatDropped          metric.Int64Counter
+	ReceiverSyscallDiscarderEvictions     metric.Int64Counter
+	ReceiverSyscallDiscarderHits          metric.Int64Counter
+	ReceiverSyscallDiscarderInsertions    metric.Int64Counter
+	ReceiverSyscallDiscarderInvalidations metric.Int64Counter
 	ReceiverSyscallEventsRead             metric.Int64Counter
 	ReceiverSyscallExitedProcessEvictions metric.Int64Counter
 	ReceiverSyscallKernelDrops            metric.Int64Counter
@@ -71,6 +75,30 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_receiver_syscall_compat_dropped",
 		metric.WithDescription("Compat (ia32) syscalls the probe counted without reading them, having no native twin with the same arguments; the i386 syscall name in attribute syscall. [Alpha]"),
 		metric.WithUnit("{event}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverSyscallDiscarderEvictions, err = builder.meter.Int64Counter(
+		"otelcol_receiver_syscall_discarder_evictions",
+		metric.WithDescription("Discarders the receiver removed to stay within discarders.max_entries (least recently installed first), by syscall name in attribute syscall. [Alpha]"),
+		metric.WithUnit("{entry}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverSyscallDiscarderHits, err = builder.meter.Int64Counter(
+		"otelcol_receiver_syscall_discarder_hits",
+		metric.WithDescription("Successful opens the kernel kept off the ring because a learned discarder said no rule can match them, by syscall name in attribute syscall. [Alpha]"),
+		metric.WithUnit("{event}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverSyscallDiscarderInsertions, err = builder.meter.Int64Counter(
+		"otelcol_receiver_syscall_discarder_insertions",
+		metric.WithDescription("Discarders the receiver installed in the kernel, by syscall name in attribute syscall. [Alpha]"),
+		metric.WithUnit("{entry}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverSyscallDiscarderInvalidations, err = builder.meter.Int64Counter(
+		"otelcol_receiver_syscall_discarder_invalidations",
+		metric.WithDescription("Discarders the kernel found stale (the inode changed, a rename or mount moved paths, or the rules changed) and deleted, by syscall name in attribute syscall. [Alpha]"),
+		metric.WithUnit("{entry}"),
 	)
 	errs = errors.Join(errs, err)
 	builder.ReceiverSyscallEventsRead, err = builder.meter.Int64Counter(

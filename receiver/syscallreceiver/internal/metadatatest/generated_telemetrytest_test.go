@@ -20,6 +20,10 @@ func TestSetupTelemetry(t *testing.T) {
 	require.NoError(t, err)
 	defer tb.Shutdown()
 	tb.ReceiverSyscallCompatDropped.Add(context.Background(), 1)
+	tb.ReceiverSyscallDiscarderEvictions.Add(context.Background(), 1)
+	tb.ReceiverSyscallDiscarderHits.Add(context.Background(), 1)
+	tb.ReceiverSyscallDiscarderInsertions.Add(context.Background(), 1)
+	tb.ReceiverSyscallDiscarderInvalidations.Add(context.Background(), 1)
 	tb.ReceiverSyscallEventsRead.Add(context.Background(), 1)
 	tb.ReceiverSyscallExitedProcessEvictions.Add(context.Background(), 1)
 	tb.ReceiverSyscallKernelDrops.Add(context.Background(), 1)
@@ -30,6 +34,18 @@ func TestSetupTelemetry(t *testing.T) {
 	tb.ReceiverSyscallRecordsEmitted.Add(context.Background(), 1)
 	tb.ReceiverSyscallTruncated.Add(context.Background(), 1)
 	AssertEqualReceiverSyscallCompatDropped(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverSyscallDiscarderEvictions(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverSyscallDiscarderHits(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverSyscallDiscarderInsertions(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverSyscallDiscarderInvalidations(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverSyscallEventsRead(t, testTel,

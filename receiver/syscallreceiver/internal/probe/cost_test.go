@@ -3,6 +3,7 @@
 package probe
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -72,23 +73,34 @@ func BenchmarkKernelCost(b *testing.B) {
 		closeMode  Mode
 		// filter, when set, is openat's kernel filter
 		filter *Filter
+		// discard: 1 turns discarders on for openat, 2 also installs the
+		// loop's
+		discard int
 	}{
-		{"all-switched-off", false, Off, nil},
-		{"direct-loads/deferred-close", false, Defer, nil},
-		{"direct-loads/written-close", false, Capture, nil},
-		{"probe-reads/deferred-close", true, Defer, nil},
+		{"all-switched-off", false, Off, nil, 0},
+		{"direct-loads/deferred-close", false, Defer, nil, 0},
+		{"direct-loads/written-close", false, Capture, nil, 0},
+		{"probe-reads/deferred-close", true, Defer, nil, 0},
 		// the open judged and kept off the ring by a path filter that
 		// does not hold /etc/hostname (prefixes and a suffix, as behind
 		// the default rules)
 		{"direct-loads/deferred-close/open-filtered", false, Defer,
-			&Filter{OutcomeOn: true, Outcome: 1, PathArg: 1, Paths: everyMode([]string{"/etc/shadow\x00", "/root/.ssh/"}, []string{"/id_rsa"})}},
+			&Filter{OutcomeOn: true, Outcome: 1, PathArg: 1, Paths: everyMode([]string{"/etc/shadow\x00", "/root/.ssh/"}, []string{"/id_rsa"})}, 0},
+		// learned discarders on for openat: every open is noted (its
+		// path hashed, its inode stamped) and looked up; none installed
+		// for /etc/hostname, or one, which keeps the open off the ring
+		{"direct-loads/deferred-close/open-noted", false, Defer, nil, 1},
+		{"direct-loads/deferred-close/open-discarded", false, Defer, nil, 2},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				off, on := 1e18, 1e18
 				for run := 0; run < 5; run++ {
 					off = min(off, loopCPU(b, ops))
-					p, stop := loadForCost(b, c.probeReads, c.closeMode)
+					p, stop, notes := loadForCost(b, c.probeReads, c.closeMode)
+					if c.discard > 0 {
+						discardLoop(b, p, notes, c.discard == 2)
+					}
 					if c.filter != nil {
 						if err := p.Update(func(u *SpecUpdate) { u.SetFilter(257, c.filter) }); err != nil {
 							b.Fatal(err)
@@ -106,9 +118,59 @@ func BenchmarkKernelCost(b *testing.B) {
 	}
 }
 
+// discardLoop turns discarding on for openat and, with install, installs
+// the discarder of the loop's open, taken from the note of one open made
+// by a child as the loop makes them.
+func discardLoop(b *testing.B, p *Probe, notes <-chan []byte, install bool) {
+	var pathArg, flagsArg [MaxSyscalls]uint8
+	pathArg[257], flagsArg[257] = 2, 3
+	if err := p.SetDiscarding(1, 0, &pathArg, &flagsArg); err != nil {
+		b.Fatal(err)
+	}
+	if !install {
+		return
+	}
+	loopCPU(b, 1)
+	select {
+	case note := <-notes:
+		k, s, ok := ParseDiscard(note)
+		if !ok {
+			b.Fatal("a short discarder note")
+		}
+		s.Gen = 1
+		if err := p.PutDiscarder(&k, &s); err != nil {
+			b.Fatal(err)
+		}
+		if err := p.SetDiscarding(1, 1, &pathArg, &flagsArg); err != nil {
+			b.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		b.Fatal("no discarder note for the loop's open")
+	}
+}
+
+// noteOf returns a record's discarder note, if it has one.
+func noteOf(raw []byte) []byte {
+	if len(raw) < HeaderSize {
+		return nil
+	}
+	for off := HeaderSize + 8*int(raw[30]); off+4 <= len(raw); {
+		n := int(raw[off]) | int(raw[off+1])<<8
+		if off+4+n > len(raw) {
+			return nil
+		}
+		if raw[off+2] == SecDiscard {
+			return append([]byte(nil), raw[off+4:off+4+n]...)
+		}
+		off += 4 + n
+	}
+	return nil
+}
+
 // loadForCost loads and attaches the probe with openat and close on and a
-// goroutine that drains the rings; stop ends the drain.
-func loadForCost(b *testing.B, probeReads bool, closeMode Mode) (*Probe, func()) {
+// goroutine that drains the rings, handing on the discarder notes it sees
+// (of /etc/hostname only); stop ends the drain.
+func loadForCost(b *testing.B, probeReads bool, closeMode Mode) (*Probe, func(), <-chan []byte) {
 	p, err := Load(Options{SelfTGID: uint32(os.Getpid()), CPUsPerRing: 2, RingBytes: 8 << 20, ProbeReads: probeReads})
 	if err != nil {
 		b.Fatal(err)
@@ -136,6 +198,7 @@ func loadForCost(b *testing.B, probeReads bool, closeMode Mode) (*Probe, func())
 		b.Fatal(err)
 	}
 	done := make(chan struct{})
+	notes := make(chan []byte, 1)
 	var wg sync.WaitGroup
 	for _, rd := range p.Readers {
 		wg.Add(1)
@@ -152,8 +215,14 @@ func loadForCost(b *testing.B, probeReads bool, closeMode Mode) (*Probe, func())
 				if err := rd.ReadInto(&rec); err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
 					return
 				}
+				if n := noteOf(rec.RawSample); n != nil && bytes.Contains(rec.RawSample, []byte("/etc/hostname")) {
+					select {
+					case notes <- n:
+					default:
+					}
+				}
 			}
 		}(rd)
 	}
-	return p, func() { close(done); wg.Wait() }
+	return p, func() { close(done); wg.Wait() }, notes
 }

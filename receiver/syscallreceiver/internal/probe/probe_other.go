@@ -75,3 +75,11 @@ func (p *Probe) Close() error   { return nil }
 
 func (u *SpecUpdate) SetFilter(int, *Filter) {}
 func (p *Probe) Filtered([]uint64) error     { return errors.ErrUnsupported }
+
+func (p *Probe) SetDiscarding(uint32, uint32, *[MaxSyscalls]uint8, *[MaxSyscalls]uint8) error {
+	return errors.ErrUnsupported
+}
+func (p *Probe) PutDiscarder(*DiscardKey, *DiscardStamp) error { return errors.ErrUnsupported }
+func (p *Probe) DeleteDiscarder(*DiscardKey)                   {}
+func (p *Probe) DiscardStats([]int, []uint64, []uint64) error  { return errors.ErrUnsupported }
+func (p *Probe) DiscardEpoch() (uint32, error)                 { return 0, errors.ErrUnsupported }

@@ -18,3 +18,19 @@ func requireRoot(t *testing.T) {
 		t.Skip("needs root")
 	}
 }
+
+// attached loads and attaches the probe for a test (skipped as
+// requireRoot says), closed when the test ends.
+func attached(t *testing.T) *Probe {
+	t.Helper()
+	requireRoot(t)
+	p, err := Load(Options{SelfTGID: uint32(os.Getpid()), CPUsPerRing: 1, RingBytes: 1 << 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	if err := p.Attach(); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}

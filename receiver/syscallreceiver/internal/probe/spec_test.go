@@ -15,15 +15,7 @@ import (
 // change installs a new map holding the whole new state, the map that was
 // in force before keeps what it had, and a failed update changes nothing.
 func TestSpecUpdatesSwapWholeTables(t *testing.T) {
-	requireRoot(t)
-	p, err := Load(Options{SelfTGID: uint32(os.Getpid()), CPUsPerRing: 1, RingBytes: 1 << 16})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	if err := p.Attach(); err != nil {
-		t.Fatal(err)
-	}
+	p := attached(t)
 	var lastID uint32
 	inForce := func() *ebpf.Map {
 		t.Helper()

@@ -13,6 +13,17 @@ import (
 	"github.com/cilium/ebpf"
 )
 
+type vigilDiscNote struct {
+	_     structs.HostLayout
+	Valid uint32
+	Pad   uint32
+	D     struct {
+		_   structs.HostLayout
+		Key vigilVgDiscKey
+		Val vigilVgDiscVal
+	}
+}
+
 type vigilPathKey struct {
 	_         structs.HostLayout
 	Prefixlen uint32
@@ -27,12 +38,45 @@ type vigilScratchBuf struct {
 	B [66048]uint8
 }
 
+type vigilVgDiscCtl struct {
+	_        structs.HostLayout
+	Gen      uint32
+	Entries  uint32
+	PathArg  [512]uint8
+	FlagsArg [512]uint8
+}
+
+type vigilVgDiscKey struct {
+	_     structs.HostLayout
+	Nr    uint32
+	Mntns uint32
+	Ino   uint64
+	Phash uint64
+	Dev   uint32
+	Mode  uint32
+}
+
+type vigilVgDiscVal struct {
+	_         structs.HostLayout
+	CtimeSec  int64
+	CtimeNsec uint32
+	Igen      uint32
+	Epoch     uint32
+	Gen       uint32
+}
+
 // Names of all BPF objects in the ELF.
 //
 // Used for safe lookups in a Collection or CollectionSpec.
 const (
 	vigilMapClosedFds         = "closed_fds"
 	vigilMapCompatDrops       = "compat_drops"
+	vigilMapDiscCtl           = "disc_ctl"
+	vigilMapDiscEpoch         = "disc_epoch"
+	vigilMapDiscHits          = "disc_hits"
+	vigilMapDiscNotes         = "disc_notes"
+	vigilMapDiscStale         = "disc_stale"
+	vigilMapDiscarders        = "discarders"
 	vigilMapDrops             = "drops"
 	vigilMapFiltered          = "filtered"
 	vigilMapPathFilter        = "path_filter"
@@ -107,6 +151,12 @@ type vigilProgramSpecs struct {
 type vigilMapSpecs struct {
 	ClosedFds   *ebpf.MapSpec `ebpf:"closed_fds"`
 	CompatDrops *ebpf.MapSpec `ebpf:"compat_drops"`
+	DiscCtl     *ebpf.MapSpec `ebpf:"disc_ctl"`
+	DiscEpoch   *ebpf.MapSpec `ebpf:"disc_epoch"`
+	DiscHits    *ebpf.MapSpec `ebpf:"disc_hits"`
+	DiscNotes   *ebpf.MapSpec `ebpf:"disc_notes"`
+	DiscStale   *ebpf.MapSpec `ebpf:"disc_stale"`
+	Discarders  *ebpf.MapSpec `ebpf:"discarders"`
 	Drops       *ebpf.MapSpec `ebpf:"drops"`
 	Filtered    *ebpf.MapSpec `ebpf:"filtered"`
 	PathFilter  *ebpf.MapSpec `ebpf:"path_filter"`
@@ -147,6 +197,12 @@ func (o *vigilObjects) Close() error {
 type vigilMaps struct {
 	ClosedFds   *ebpf.Map `ebpf:"closed_fds"`
 	CompatDrops *ebpf.Map `ebpf:"compat_drops"`
+	DiscCtl     *ebpf.Map `ebpf:"disc_ctl"`
+	DiscEpoch   *ebpf.Map `ebpf:"disc_epoch"`
+	DiscHits    *ebpf.Map `ebpf:"disc_hits"`
+	DiscNotes   *ebpf.Map `ebpf:"disc_notes"`
+	DiscStale   *ebpf.Map `ebpf:"disc_stale"`
+	Discarders  *ebpf.Map `ebpf:"discarders"`
 	Drops       *ebpf.Map `ebpf:"drops"`
 	Filtered    *ebpf.Map `ebpf:"filtered"`
 	PathFilter  *ebpf.Map `ebpf:"path_filter"`
@@ -159,6 +215,12 @@ func (m *vigilMaps) Close() error {
 	return _VigilClose(
 		m.ClosedFds,
 		m.CompatDrops,
+		m.DiscCtl,
+		m.DiscEpoch,
+		m.DiscHits,
+		m.DiscNotes,
+		m.DiscStale,
+		m.Discarders,
 		m.Drops,
 		m.Filtered,
 		m.PathFilter,
