@@ -73,6 +73,6 @@ func MissingCapabilities() []string { return nil }
 func HostTGID() (uint32, error) { return 0, errors.ErrUnsupported }
 func (p *Probe) Close() error   { return nil }
 
-func (u *SpecUpdate) SetFilter(int, *Filter) {}
-func (p *Probe) Filtered([]uint64) error     { return errors.ErrUnsupported }
+func (u *SpecUpdate) SetFilter(int, *Filter)                 {}
+func (p *Probe) Filtered([]uint64) error                     { return errors.ErrUnsupported }
 func (p *Probe) SetPlace(uint32, uint64, uint32, bool) error { return errors.ErrUnsupported }
