@@ -252,6 +252,7 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 	b := logencode.New(procstate.New(table, proctable.NewUsers(r.cfg.PasswdFile, r.cfg.GroupFile), procfs), host)
 	b.BootToWallNs = bootWall
 	b.Emit = emit
+	followPlaces(p, b, filters)
 	hosts := newHostResolver()
 	if names, ok := dnsnames.Default.Current(); ok {
 		hosts.set(names)
@@ -310,6 +311,7 @@ func (r *syscallReceiver) applyPlan(p *probe.Probe, b *logencode.Encoder, plan c
 		return
 	}
 	b.Emit = emit
+	followPlaces(p, b, filters)
 	r.set.Logger.Info("the rules' capture plan changed", zap.Bool("published", plan.Published), zap.Strings("syscalls", names(emit)),
 		zap.Strings("kernel_filters", filteredNames(filters)))
 }
