@@ -29,25 +29,18 @@ type FD struct {
 
 // Process is one process (thread group).
 type Process struct {
-	PID, PPID, VPID  int64
-	Comm             string // task comm: Falco proc.name
-	Exe              string // argv[0]
-	ExePath          string
-	Args             []string // argv, argv[0] included
-	Cmdline          string   // comm + " " + args, Falco's proc.cmdline
-	Cwd              string
-	TTY              int64
-	SID, PGID, VPGID int64
-	UID, GID         uint32 // effective
-	LoginUID         int64
-	StartNs          int64 // wall clock
-	// StartBootNs is the start time as the probe reads it (boot-based;
-	// 0 for a process read from /proc), and CgroupMoves the cgroup moves
-	// of the process read since its fork: with them the probe can tell
-	// whether what the receiver says of the process is still about it
-	// (procstate.Machine.Placed).
-	StartBootNs        uint64
-	CgroupMoves        uint32
+	PID, PPID, VPID    int64
+	Comm               string // task comm: Falco proc.name
+	Exe                string // argv[0]
+	ExePath            string
+	Args               []string // argv, argv[0] included
+	Cmdline            string   // comm + " " + args, Falco's proc.cmdline
+	Cwd                string
+	TTY                int64
+	SID, PGID, VPGID   int64
+	UID, GID           uint32 // effective
+	LoginUID           int64
+	StartNs            int64 // wall clock
 	ExeIno             int64
 	ExeUpper, ExeMemfd bool
 	// the executable's inode at exec (exeinfo.go)
@@ -62,6 +55,13 @@ type Process struct {
 	// Loaded is false for a placeholder made for a pid the table could not
 	// find anywhere (the process exited before it could be read).
 	Loaded bool
+	// StartBootNs is the start time as the probe reads it (boot-based;
+	// 0 for a process read from /proc), and CgroupMoves the cgroup moves
+	// of the process read since its fork: with them the probe can tell
+	// whether what the receiver says of the process is still about it
+	// (procstate.Machine.Placed).
+	StartBootNs uint64
+	CgroupMoves uint32
 
 	elem  *list.Element
 	stamp uint64 // changes with the process's own context (Changed, Put)
