@@ -278,3 +278,43 @@ func containerCgroup(t *testing.T, id string) string {
 	}
 	return dir
 }
+
+// TestKernelFilterNameOfOlderProcess: processes that started before the
+// receiver get their names from the table the receiver read from /proc,
+// so an older process of another name is filtered too, and an older one
+// of the admitted name passes.
+func TestKernelFilterNameOfOlderProcess(t *testing.T) {
+	requireRoot(t)
+	dir := t.TempDir()
+	named := filepath.Join(dir, "vigilnamed")
+	if err := os.Symlink(os.Args[0], named); err != nil {
+		t.Fatal(err)
+	}
+	other, mine := tempFile(t, dir, "other"), tempFile(t, dir, "mine")
+	start := func(exe, path string) *exec.Cmd {
+		cmd := exec.Command(exe, "-test.run", "^$")
+		cmd.Env = append(os.Environ(), "VIGIL_TEST_HELPER=open", "VIGIL_OPEN="+path, "VIGIL_WAIT_MS=2500")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		return cmd
+	}
+	// both start, and exec, before the receiver
+	otherCmd, namedCmd := start(os.Args[0], other), start(named, mine)
+	sel := captureplan.Paths{Prefixes: []string{"/etc/hostname\x00"}, Names: []string{"vigilnamed"}}
+	sink, _ := filterReceiver(t, captureplan.Plan{Syscalls: []string{"openat"}, Filters: map[string]captureplan.Filter{
+		"openat": {Outcome: 3, Proto: 7, Access: 15, Path: [4]captureplan.Paths{sel, sel, sel, sel}},
+	}})
+	if err := otherCmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if err := namedCmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := opened(t, sink, namedCmd.Process.Pid, mine, 5*time.Second); !ok {
+		t.Fatal("the older named process's open was filtered")
+	}
+	if _, ok := opened(t, sink, otherCmd.Process.Pid, other, time.Second); ok {
+		t.Fatal("the older process of another name passed the name filter")
+	}
+}

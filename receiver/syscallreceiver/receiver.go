@@ -266,6 +266,7 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 	if err := procfs.Scan(table); err != nil {
 		return fail(fmt.Errorf("reading %s: %w", r.cfg.ProcRoot, err))
 	}
+	seedNames(p, table, r.cfg.ProcRoot, self)
 
 	runCtx, cancel := context.WithCancel(context.Background())
 	r.tb, r.probe, r.cancel, r.done = tb, p, cancel, make(chan struct{})

@@ -12,14 +12,6 @@ import (
 	"testing"
 )
 
-// procName is bpf/vigil.bpf.c's struct proc_name.
-type procName struct {
-	Comm  [16]byte
-	Start uint64
-	Moves uint32
-	_     uint32
-}
-
 // TestKernelNameFilters: an openat passes when its path is in the path set
 // or its process's exec name is in the name set; a sendto (no path) only
 // by its name. A thread that renames itself with prctl is still judged by

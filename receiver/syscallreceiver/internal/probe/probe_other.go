@@ -76,3 +76,4 @@ func (p *Probe) Close() error   { return nil }
 func (u *SpecUpdate) SetFilter(int, *Filter)                 {}
 func (p *Probe) Filtered([]uint64) error                     { return errors.ErrUnsupported }
 func (p *Probe) SetPlace(uint32, uint64, uint32, bool) error { return errors.ErrUnsupported }
+func (p *Probe) SeedName(uint32, string) error               { return errors.ErrUnsupported }
