@@ -82,6 +82,10 @@ func BenchmarkKernelCost(b *testing.B) {
 		// the default rules)
 		{"direct-loads/deferred-close/open-filtered", false, Defer,
 			&Filter{OutcomeOn: true, Outcome: 1, PathArg: 1, Paths: everyMode([]string{"/etc/shadow\x00", "/root/.ssh/"}, []string{"/id_rsa"})}},
+		// the same with process names that are not the loop's (as behind
+		// the upstream and default rules: tar, sshd): the name lookups
+		// come first, then the path
+		{"direct-loads/deferred-close/open-filtered-names", false, Defer, namedFilter()},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
@@ -104,6 +108,14 @@ func BenchmarkKernelCost(b *testing.B) {
 			}
 		})
 	}
+}
+
+func namedFilter() *Filter {
+	f := &Filter{OutcomeOn: true, Outcome: 1, PathArg: 1, Paths: everyMode([]string{"/etc/shadow\x00", "/root/.ssh/"}, []string{"/id_rsa"})}
+	for m := range f.Paths {
+		f.Paths[m].Names = []string{"sshd", "tar"}
+	}
+	return f
 }
 
 // loadForCost loads and attaches the probe with openat and close on and a

@@ -79,6 +79,28 @@ func TestKernelNameFilters(t *testing.T) {
 			t.Errorf("%s: filtered counts did not grow: openat %d->%d sendto %d->%d", c.name, o0, o1, s0, s1)
 		}
 	}
+	// a reload without names leaves none of the old generation's behind
+	keys := func() int {
+		var k, next nameKey
+		n := 0
+		for err := p.objs.NameFilter.NextKey(nil, &next); err == nil; err = p.objs.NameFilter.NextKey(&k, &next) {
+			k = next
+			n++
+		}
+		return n
+	}
+	if n := keys(); n != 8 {
+		t.Errorf("name_filter holds %d keys, want 8 (four modes of openat and of sendto)", n)
+	}
+	if err := p.Update(func(u *SpecUpdate) {
+		u.SetFilter(257, &Filter{OutcomeOn: true, Outcome: 1})
+		u.SetFilter(44, nil)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if n := keys(); n != 0 {
+		t.Errorf("name_filter holds %d keys after a reload without names", n)
+	}
 }
 
 // TestKernelPlaceFilters: a sendto filtered to container processes is
