@@ -1001,6 +1001,28 @@ static __always_inline void remember_name(__u32 tgid, struct task_struct *t, boo
 	bpf_map_update_elem(&proc_names, &tgid, &pn, BPF_ANY);
 }
 
+/* A new process runs where its parent runs: it has the parent's cgroups.
+ * When the probe trusts the parent's place, the child gets it at once,
+ * before the receiver reads the fork (which decides the same: the child
+ * inherits the parent's container unless its cgroups name another, and
+ * they are the parent's). A child cloned into other cgroups
+ * (CLONE_INTO_CGROUP: another css_set, and no cgroup_attach_task) gets
+ * nothing, and waits for the receiver. */
+static __always_inline void inherit_place(struct task_struct *parent, __u32 tgid, struct task_struct *child)
+{
+	if (BPF_CORE_READ(child, cgroups) != BPF_CORE_READ(parent, cgroups))
+		return;
+	__u32 ptgid = BPF_CORE_READ(parent, tgid);
+	struct proc_place *pl = bpf_map_lookup_elem(&proc_places, &ptgid);
+	if (!pl)
+		return;
+	struct proc_name *pn = bpf_map_lookup_elem(&proc_names, &ptgid);
+	if (!pn || pn->start != pl->start || pn->moves != pl->moves)
+		return;
+	struct proc_place c = {.start = leader_start(child), .place = pl->place};
+	bpf_map_update_elem(&proc_places, &tgid, &c, BPF_ANY);
+}
+
 /* Whether the file at fa passes a socket-class filter: only an inet socket
  * of protocol TCP or UDP can fail it. */
 GLOBAL int approve_sock(__u64 fa, __u32 allowed)
@@ -1244,6 +1266,7 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 	/* a new process: nothing deferred under its pid is its own */
 	bpf_map_delete_elem(&closed_fds, &tgid);
 	remember_name(tgid, child, false);
+	inherit_place(parent, tgid, child);
 	__u32 cpu = bpf_get_smp_processor_id();
 	struct scratch_buf *sb = get_scratch(cpu);
 	if (!sb)

@@ -170,6 +170,51 @@ func TestKernelPlaceFilters(t *testing.T) {
 	}
 }
 
+// TestKernelPlaceInherited: a new process gets its parent's place at
+// fork when the probe trusts the parent's, before anyone tells it of the
+// child.
+func TestKernelPlaceInherited(t *testing.T) {
+	requireRoot(t)
+	p, err := Load(Options{SelfTGID: uint32(os.Getpid()), CPUsPerRing: 64, RingBytes: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if err := p.Update(func(u *SpecUpdate) {
+		u.SetSpec(44, Spec{FDSrc: 1, NArgs: 6})
+		u.SetMode(44, Capture)
+		u.SetFilter(44, &Filter{WhereOn: true, Where: PlaceContainer})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Attach(); err != nil {
+		t.Fatal(err)
+	}
+	// the test process is older than the probe: a seeded entry (start 0)
+	self := uint32(os.Getpid())
+	if err := p.SeedName(self, "probe.test"); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		inContainer bool
+		sendto      int
+	}{{false, 0}, {true, 2}} {
+		if err := p.SetPlace(self, 0, 0, c.inContainer); err != nil {
+			t.Fatal(err)
+		}
+		if got := runChild(t, p, nil); got.sendto != c.sendto {
+			t.Errorf("parent in a container %v: the child's %d sendto records, want %d", c.inContainer, got.sendto, c.sendto)
+		}
+	}
+	// a parent whose place is stale (another start time) passes nothing on
+	if err := p.SetPlace(self, 1, 0, false); err != nil {
+		t.Fatal(err)
+	}
+	if got := runChild(t, p, nil); got.sendto != 2 {
+		t.Errorf("stale parent: the child's %d sendto records, want 2", got.sendto)
+	}
+}
+
 // moveTarget makes a cgroup a process can be moved into: in the unified
 // hierarchy when it is mounted at /sys/fs/cgroup, else in the v1 memory
 // hierarchy.
