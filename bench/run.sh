@@ -3,6 +3,7 @@
 #   [WORKERS=n] bench/run.sh [sweep rates] [slowdown ops]
 #   WORKLOADS_ONLY=1 bench/run.sh       # only the workloads users run
 #   WORKLOADS=tree,exec RUNS=3 BACKGROUND=5s bench/run.sh
+#   RULES=a.yaml,b.yaml bench/run.sh    # other rules files (comma-separated)
 # The workloads (a tree of 10,000 files, fork+exec, loopback connect,
 # redis-benchmark against redis-server, a cold go build) are each measured
 # without the collector, with it and with its kernel filters off; the redis
@@ -64,4 +65,8 @@ run slowdown -ops "$OPS" -runs 3
 echo
 fi
 echo "### Workloads users run: without the collector, with it, with its kernel filters off"
-run -background "${BACKGROUND:-3s}" workloads -only "${WORKLOADS:-tree,exec,connect,redis,build}" -runs "${RUNS:-2}"
+rules=()
+if [ -n "${RULES:-}" ]; then
+	rules=(-rules "$RULES")
+fi
+run "${rules[@]}" -background "${BACKGROUND:-3s}" workloads -only "${WORKLOADS:-tree,exec,connect,redis,build}" -runs "${RUNS:-2}"

@@ -74,6 +74,14 @@
 #define VG_FILT_PREFIX 8  /* path_filter holds prefixes for this syscall */
 #define VG_FILT_SUFFIX 16 /* path_filter holds suffixes for this syscall */
 #define VG_FILT_ACCESS 32 /* spec.access: bit 1<<mode an open's access mode (flags & O_ACCMODE) must be in */
+/* in the access modes of spec.name_modes, a call whose process name (the
+ * one proc_names keeps) is in name_filter passes the path filter too; a
+ * process without a name there passes */
+#define VG_FILT_NAME 64
+#define VG_FILT_WHERE 128 /* spec.where: VG_WHERE_* bit the process's place must be in, when proc_places knows it */
+
+#define VG_WHERE_HOST 1
+#define VG_WHERE_CONTAINER 2
 
 /* Where an open's flags are (spec.flags_arg): 0 nowhere (mode 0), else
  * argument (flags_arg & VG_FLAGS_ARG) - 1, and with VG_FLAGS_HOW that

@@ -89,7 +89,10 @@ struct spec {
 	__u8 access;
 	__u8 path_modes;
 	__u8 flags_arg;
-	__u8 pad[3];
+	/* VG_FILT_WHERE's places; the modes whose process names are filtered */
+	__u8 where;
+	__u8 name_modes;
+	__u8 pad[1];
 };
 
 /* Sizes rather than types: clang emits a type reached only through the
@@ -144,6 +147,66 @@ struct {
 	__type(key, struct path_key);
 	__type(value, __u8);
 } path_filter SEC(".maps");
+
+/* Per process, what the probe itself knows: the name (proc.name) the
+ * receiver gives it, which is the comm at its exec, or at its fork before
+ * any exec (a thread that renames itself later with prctl PR_SET_NAME
+ * changes task->comm, not this); its start time; and how many times one of
+ * its tasks moved to another cgroup since the entry was made. A process
+ * started before the probe has no entry until it execs (its filters pass
+ * it); an entry that cannot be stored is missing too. Deleted at exit. */
+struct proc_name {
+	char comm[16];
+	__u64 start;
+	__u32 moves;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, struct proc_name);
+} proc_names SEC(".maps");
+
+/* Process names a call may have (VG_FILT_NAME), per syscall and access
+ * mode, under the generation of the spec table they go with (as path_filter). */
+struct name_key {
+	__u8 gen;
+	__u8 mode;
+	__u16 nr;
+	char comm[16];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct name_key);
+	__type(value, __u8);
+} name_filter SEC(".maps");
+
+/* Where a process runs (VG_WHERE_*), as the receiver decides it from its
+ * cgroups, written by the receiver per process with the start time and
+ * the number of cgroup moves it had seen of the process then. The probe
+ * believes it only while both equal its own proc_names entry's: a move
+ * the receiver has not read yet, or another process reusing the pid,
+ * makes the entry stale, and the process passes. Deleted at exit. */
+struct proc_place {
+	__u64 start;
+	__u32 moves;
+	__u8 place;
+	__u8 pad[3];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, struct proc_place);
+} proc_places SEC(".maps");
 
 /* Calls the kernel filters kept off the ring, per CPU, by syscall. */
 struct {
@@ -577,6 +640,17 @@ GLOBAL __u32 sec_fd(struct scratch_buf *sb, __u32 off, __u32 arg, __s64 fd)
 	return off;
 }
 
+/* The start time (boot-based ns) of t's process: its group leader's. It
+ * tells a process from a later one with the same pid. */
+static __always_inline __u64 leader_start(struct task_struct *t)
+{
+	struct task_struct *leader = BPF_CORE_READ(t, group_leader);
+	if (bpf_core_field_exists(leader->start_boottime))
+		return BPF_CORE_READ(leader, start_boottime);
+	struct task_struct___old *lo = (void *)leader;
+	return BPF_CORE_READ(lo, real_start_time);
+}
+
 static __always_inline __u32 pid_nr_at(struct pid *p, unsigned int level)
 {
 	if (!p)
@@ -631,13 +705,7 @@ GLOBAL __u32 sec_proc(struct scratch_buf *sb, __u32 off, __u64 tp)
 		p->tty_major = BPF_CORE_READ(tty, driver, major);
 		p->tty_minor = BPF_CORE_READ(tty, driver, minor_start) + BPF_CORE_READ(tty, index);
 	}
-	struct task_struct *leader = BPF_CORE_READ(t, group_leader);
-	if (bpf_core_field_exists(leader->start_boottime)) {
-		p->start_boot_ns = BPF_CORE_READ(leader, start_boottime);
-	} else {
-		struct task_struct___old *lo = (void *)leader;
-		p->start_boot_ns = BPF_CORE_READ(lo, real_start_time);
-	}
+	p->start_boot_ns = leader_start(t);
 	struct file *exe = BPF_CORE_READ(t, mm, exe_file);
 	if (exe) {
 		struct inode *ino = BPF_CORE_READ(exe, f_inode);
@@ -890,6 +958,71 @@ GLOBAL int approve_path(struct scratch_buf *sb, __u32 nr, __u32 filt, __u32 gen,
 	return 0;
 }
 
+/* Whether the current process's name passes syscall nr's name filter of
+ * access mode mode: it is in name_filter, or the probe does not know it. */
+GLOBAL int approve_name(__u32 nr, __u32 mode, __u32 gen)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct proc_name *pn = bpf_map_lookup_elem(&proc_names, &tgid);
+	if (!pn)
+		return 1;
+	struct name_key k = {.gen = gen, .mode = mode, .nr = nr};
+	__builtin_memcpy(k.comm, pn->comm, sizeof(k.comm));
+	return bpf_map_lookup_elem(&name_filter, &k) != 0;
+}
+
+/* Whether the current process's place (host or container) is one of
+ * where; a process whose place the probe cannot trust passes. */
+GLOBAL int approve_place(__u32 where)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct proc_place *pl = bpf_map_lookup_elem(&proc_places, &tgid);
+	if (!pl)
+		return 1;
+	struct proc_name *pn = bpf_map_lookup_elem(&proc_names, &tgid);
+	if (!pn || pn->start != pl->start || pn->moves != pl->moves)
+		return 1;
+	return (pl->place & where) != 0;
+}
+
+/* Keeps the name a new process, or one that has just exec'd, goes by
+ * (proc_names): its comm now, as the receiver reads it from the record.
+ * An exec keeps the process's count of cgroup moves. */
+static __always_inline void remember_name(__u32 tgid, struct task_struct *t, bool exec)
+{
+	struct proc_name pn = {};
+	if (exec) {
+		struct proc_name *old = bpf_map_lookup_elem(&proc_names, &tgid);
+		if (old)
+			pn.moves = old->moves;
+	}
+	bpf_probe_read_kernel_str(pn.comm, sizeof(pn.comm), __builtin_preserve_access_index(&t->comm));
+	pn.start = leader_start(t);
+	bpf_map_update_elem(&proc_names, &tgid, &pn, BPF_ANY);
+}
+
+/* A new process runs where its parent runs: it has the parent's cgroups.
+ * When the probe trusts the parent's place, the child gets it at once,
+ * before the receiver reads the fork (which decides the same: the child
+ * inherits the parent's container unless its cgroups name another, and
+ * they are the parent's). A child cloned into other cgroups
+ * (CLONE_INTO_CGROUP: another css_set, and no cgroup_attach_task) gets
+ * nothing, and waits for the receiver. */
+static __always_inline void inherit_place(struct task_struct *parent, __u32 tgid, struct task_struct *child)
+{
+	if (BPF_CORE_READ(child, cgroups) != BPF_CORE_READ(parent, cgroups))
+		return;
+	__u32 ptgid = BPF_CORE_READ(parent, tgid);
+	struct proc_place *pl = bpf_map_lookup_elem(&proc_places, &ptgid);
+	if (!pl)
+		return;
+	struct proc_name *pn = bpf_map_lookup_elem(&proc_names, &ptgid);
+	if (!pn || pn->start != pl->start || pn->moves != pl->moves)
+		return;
+	struct proc_place c = {.start = leader_start(child), .place = pl->place};
+	bpf_map_update_elem(&proc_places, &tgid, &c, BPF_ANY);
+}
+
 /* Whether the file at fa passes a socket-class filter: only an inet socket
  * of protocol TCP or UDP can fail it. */
 GLOBAL int approve_sock(__u64 fa, __u32 allowed)
@@ -977,17 +1110,23 @@ static __always_inline bool approve(struct scratch_buf *sb, struct spec *sp, __u
 	if ((filt & VG_FILT_PROTO) && sp->fd_src >= 1 && sp->fd_src <= 6 &&
 	    !approve_sock(fd_file((int)arg_at(regs, compat, sp->fd_src - 1)), sp->proto))
 		return false;
-	if (!(filt & (VG_FILT_ACCESS | VG_FILT_PATH)))
+	if ((filt & VG_FILT_WHERE) && !approve_place(sp->where))
+		return false;
+	if (!(filt & (VG_FILT_ACCESS | VG_FILT_PATH | VG_FILT_NAME)))
 		return true;
 	int mode = open_mode(regs, compat, sp->flags_arg);
 	if (mode < 0)
 		return true;
 	if ((filt & VG_FILT_ACCESS) && !(sp->access & (1 << mode)))
 		return false;
-	if ((filt & VG_FILT_PATH) && (sp->path_modes & (1 << mode)) &&
-	    !approve_path(sb, nr, filt | mode << 8, sp->gen, arg_at(regs, compat, sp->path_arg)))
-		return false;
-	return true;
+	/* the mode's selector: a name in the set, or a path that passes */
+	bool named = (filt & VG_FILT_NAME) && (sp->name_modes & (1 << mode));
+	bool pathed = (filt & VG_FILT_PATH) && (sp->path_modes & (1 << mode));
+	if (named && approve_name(nr, mode, sp->gen))
+		return true;
+	if (pathed)
+		return approve_path(sb, nr, filt | mode << 8, sp->gen, arg_at(regs, compat, sp->path_arg));
+	return !named;
 }
 
 /* Learned discarders (issue 13, bpf/event.h VG_SEC_DISC). The receiver
@@ -1354,6 +1493,8 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 		return 0; /* a new thread: the process table does not change */
 	/* a new process: nothing deferred under its pid is its own */
 	bpf_map_delete_elem(&closed_fds, &tgid);
+	remember_name(tgid, child, false);
+	inherit_place(parent, tgid, child);
 	__u32 cpu = bpf_get_smp_processor_id();
 	struct scratch_buf *sb = get_scratch(cpu);
 	if (!sb)
@@ -1375,6 +1516,7 @@ int BPF_PROG(sched_process_exec, struct task_struct *t, pid_t old_pid, struct li
 	__u32 tgid = BPF_CORE_READ(t, tgid);
 	if (tgid == self_tgid)
 		return 0;
+	remember_name(tgid, t, true);
 	__u32 cpu = bpf_get_smp_processor_id();
 	struct scratch_buf *sb = get_scratch(cpu);
 	if (!sb)
@@ -1409,6 +1551,8 @@ int BPF_PROG(sched_process_exit, struct task_struct *t)
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tgid = id >> 32;
 	bpf_map_delete_elem(&closed_fds, &tgid);
+	bpf_map_delete_elem(&proc_names, &tgid);
+	bpf_map_delete_elem(&proc_places, &tgid);
 	__u32 cpu = bpf_get_smp_processor_id();
 	struct scratch_buf *sb = get_scratch(cpu);
 	if (!sb)
@@ -1426,6 +1570,10 @@ int BPF_PROG(cgroup_attach_task, struct cgroup *dst, const char *path, struct ta
 	__u32 tgid = BPF_CORE_READ(t, tgid);
 	if (tgid == self_tgid)
 		return 0;
+	/* the place the receiver wrote is stale until it reads this record */
+	struct proc_name *pn = bpf_map_lookup_elem(&proc_names, &tgid);
+	if (pn)
+		__sync_fetch_and_add(&pn->moves, 1);
 	__u32 cpu = bpf_get_smp_processor_id();
 	struct scratch_buf *sb = get_scratch(cpu);
 	if (!sb)

@@ -25,12 +25,13 @@ import (
 // directly, relatively and through a traversal, a write below
 // /usr/local/bin, a shell history truncated, exec from /dev/shm,
 // unshare, ptrace, an exec from a memfd, TCP and UDP traffic, outbound
-// connects) run under bin/vigil with the upstream stable and incubating
-// rules and the default rules gives the same alerts with kernel_filters on
-// as off. With the stable rules alone and with the embedded default rules
-// alone the same holds while the filters keep calls off the ring (with all
-// three sets little can be filtered: rules there test fd.name contains
-// and fd.name_changed).
+// connects, tar and a program named sshd reading files) run under
+// bin/vigil with the upstream stable and incubating rules and the default
+// rules gives the same alerts with kernel_filters on as off, while the
+// filters keep calls off the ring: read opens there pass by path or by
+// process name (tar, sshd), as the rules without a path condition name
+// their processes. With the stable rules alone and with the embedded
+// default rules alone the same holds.
 func TestKernelFiltersChangeNoAlert(t *testing.T) {
 	requireRoot(t)
 	if _, err := exec.LookPath("python3"); err != nil {
@@ -44,8 +45,9 @@ func TestKernelFiltersChangeNoAlert(t *testing.T) {
 		t.Fatalf("default rules: %v", err)
 	}
 	t.Run("stable+incubating+default", func(t *testing.T) {
-		compareKernelFilters(t, append([]string{stable, incubating}, defaults...), false, "Read sensitive file untrusted", "Execution from /dev/shm",
-			"Fileless execution via memfd_create", "PTRACE attached to process", "Write below binary directory", "Delete or rename shell history")
+		compareKernelFilters(t, append([]string{stable, incubating}, defaults...), true, "Read sensitive file untrusted", "Execution from /dev/shm",
+			"Fileless execution via memfd_create", "PTRACE attached to process", "Write below binary directory", "Delete or rename shell history",
+			"Backdoored library loaded into SSHD (CVE-2024-3094)")
 	})
 	t.Run("stable", func(t *testing.T) {
 		compareKernelFilters(t, []string{stable}, true, "Read sensitive file untrusted")

@@ -55,7 +55,7 @@ func (c *counter) ConsumeLogs(_ context.Context, l plog.Logs) error {
 }
 
 // rulesFile is the rules the pipeline's rules processor loads.
-var rulesFile = flag.String("rules", "../shared/falco-rules/falco_rules.yaml", "rules the pipeline's rules processor loads (and whose syscall set is captured)")
+var rulesFile = flag.String("rules", "../shared/falco-rules/falco_rules.yaml", "rules files, comma-separated, the pipeline's rules processor loads (and whose syscall set is captured)")
 
 type running struct {
 	rcv    receiver.Logs
@@ -110,7 +110,7 @@ func startReceiver(rulesFile string, filtersOff bool) (*running, error) {
 	c := &counter{}
 	pf := rulesprocessor.NewFactory()
 	pcfg := pf.CreateDefaultConfig().(*rulesprocessor.Config)
-	pcfg.Files = []string{rulesFile}
+	pcfg.Files = strings.Split(rulesFile, ",")
 	proc, err := pf.CreateLogs(context.Background(), processor.Settings{ID: component.NewID(pf.Type()), TelemetrySettings: tel}, pcfg, c)
 	if err != nil {
 		return nil, err
@@ -215,7 +215,7 @@ func recs(r *running) int64 {
 }
 
 func stableSyscalls(path string) ([]string, error) {
-	rs, err := rules.LoadFiles(rules.Options{}, path)
+	rs, err := rules.LoadFiles(rules.Options{}, strings.Split(path, ",")...)
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,10 @@ type Filter struct {
 	// Access: bit 1<<m admits an open-family call of access mode m (its
 	// flags & O_ACCMODE); other syscalls have every bit.
 	Access uint8
+	// Where: bit 1 admits host processes (container.id "host"), bit 2
+	// container processes. 0 admits both, as 3 does: a filter that admits
+	// neither is never published.
+	Where uint8
 	// Path[m] constrains the path of an open-family call of access mode m.
 	Path [Modes]Paths
 }
@@ -23,25 +27,37 @@ type Filter struct {
 // Modes is the number of access modes of an open.
 const Modes = 4
 
-// Paths: Any admits every path; otherwise an open-family call's path, when
-// the probe can judge it (absolute, no "//", "/.", ".." or trailing "/"),
-// must start with one of Prefixes or end with one of Suffixes. An exact
-// path is the prefix path+"\x00".
+// Paths: Any admits every event; otherwise an event passes when its
+// process name (proc.name, at most 15 bytes) is one of Names, or when it
+// is an open-family call whose path the probe can judge (absolute, no
+// "//", "/.", ".." or trailing "/") and that path starts with one of
+// Prefixes or ends with one of Suffixes. An exact path is the prefix
+// path+"\x00". A call with a path the probe cannot judge always passes.
 type Paths struct {
 	Any      bool
 	Prefixes []string
 	Suffixes []string
+	Names    []string
+}
+
+// Places is f's Where with 0 read as both places.
+func (f Filter) Places() uint8 {
+	if f.Where&3 == 0 {
+		return 3
+	}
+	return f.Where & 3
 }
 
 // union admits what either admits.
 func (f Filter) union(g Filter) Filter {
-	out := Filter{Outcome: f.Outcome | g.Outcome, Proto: f.Proto | g.Proto, Access: f.Access | g.Access}
+	out := Filter{Outcome: f.Outcome | g.Outcome, Proto: f.Proto | g.Proto, Access: f.Access | g.Access, Where: f.Places() | g.Places()}
 	for m := range out.Path {
 		p, q := f.Path[m], g.Path[m]
 		out.Path[m].Any = p.Any || q.Any
 		if !out.Path[m].Any {
 			out.Path[m].Prefixes = sortedUnion(p.Prefixes, q.Prefixes)
 			out.Path[m].Suffixes = sortedUnion(p.Suffixes, q.Suffixes)
+			out.Path[m].Names = sortedUnion(p.Names, q.Names)
 		}
 	}
 	return out
@@ -51,6 +67,7 @@ func (f Filter) clone() Filter {
 	for m := range f.Path {
 		f.Path[m].Prefixes = slices.Clone(f.Path[m].Prefixes)
 		f.Path[m].Suffixes = slices.Clone(f.Path[m].Suffixes)
+		f.Path[m].Names = slices.Clone(f.Path[m].Names)
 	}
 	return f
 }

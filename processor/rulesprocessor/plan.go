@@ -27,9 +27,9 @@ func (st *ruleState) plan() captureplan.Plan {
 		if f.IsAll() {
 			continue
 		}
-		cf := captureplan.Filter{Outcome: uint8(f.Outcome), Proto: uint8(f.Proto), Access: uint8(f.Access)}
+		cf := captureplan.Filter{Outcome: uint8(f.Outcome), Proto: uint8(f.Proto), Access: uint8(f.Access), Where: uint8(f.Where)}
 		for m, ps := range f.Path {
-			cf.Path[m] = captureplan.Paths{Any: ps.Any, Prefixes: ps.Prefixes, Suffixes: ps.Suffixes}
+			cf.Path[m] = captureplan.Paths{Any: ps.Any, Prefixes: ps.Prefixes, Suffixes: ps.Suffixes, Names: ps.Names}
 		}
 		p.Filters[sc] = cf
 	}

@@ -1,6 +1,8 @@
 package syscallreceiver
 
 import (
+	"slices"
+
 	"github.com/vigil-sec/vigil/internal/captureplan"
 	"github.com/vigil-sec/vigil/internal/linuxabi"
 	"github.com/vigil-sec/vigil/receiver/syscallreceiver/internal/probe"
@@ -23,7 +25,10 @@ import (
 //   - the open family takes every filter: an open kept off the ring
 //     leaves no fd-table entry, and a later record on that fd names it
 //     from /proc/PID/fd, as for fds opened before the receiver started
-//     (README: Kernel filters).
+//     (README: Kernel filters);
+//   - process names and the host-or-container place filter every syscall
+//     that becomes a record but the state set's (whose records the tables
+//     need whoever made them).
 //
 // With kernel_filters off, explicit syscalls or no publisher, nothing is
 // filtered.
@@ -47,8 +52,13 @@ func (r *syscallReceiver) kernelFilters(plan captureplan.Merged, emit []bool) [p
 		if f.Proto&3 != 3 && s.FDSrc >= 1 && s.FDSrc <= 6 {
 			pf.ProtoOn, pf.Proto = true, f.Proto&3
 		}
+		if w := f.Places(); w != 3 {
+			pf.WhereOn, pf.Where = true, w
+		}
 		if arg, ok := pathArg(s); ok {
 			openFilter(pf, s, arg, f)
+		} else {
+			nameFilter(pf, f)
 		}
 		if s.State && !s.Open {
 			if !pf.OutcomeOn || pf.Outcome&1 == 0 {
@@ -56,7 +66,7 @@ func (r *syscallReceiver) kernelFilters(plan captureplan.Merged, emit []bool) [p
 			}
 			pf = &probe.Filter{OutcomeOn: true, Outcome: pf.Outcome}
 		}
-		if pf.OutcomeOn || pf.ProtoOn || pf.AccessOn || pf.PathOn() {
+		if pf.OutcomeOn || pf.ProtoOn || pf.AccessOn || pf.PathOn() || pf.WhereOn {
 			out[s.NR] = pf
 		}
 	}
@@ -81,18 +91,48 @@ func openFilter(pf *probe.Filter, s *syscalls.Syscall, arg uint8, f captureplan.
 			one.Any = one.Any || p.Any
 			one.Prefixes = append(one.Prefixes, p.Prefixes...)
 			one.Suffixes = append(one.Suffixes, p.Suffixes...)
+			one.Names = append(one.Names, p.Names...)
 		}
-		paths = [captureplan.Modes]captureplan.Paths{one}
+		// the probe judges such a call as mode 0 only
+		one.Prefixes, one.Suffixes, one.Names = compact(one.Prefixes), compact(one.Suffixes), compact(one.Names)
+		paths = [captureplan.Modes]captureplan.Paths{one, {Any: true}, {Any: true}, {Any: true}}
 	}
 	for m, p := range paths {
-		if m >= probe.Modes || p.Any || !fits(p.Prefixes) || !fits(p.Suffixes) {
+		if m >= probe.Modes || p.Any || !fits(p.Prefixes) || !fits(p.Suffixes) || !namesFit(p.Names) {
 			continue
 		}
 		if pf.AccessOn && pf.Access&(1<<m) == 0 {
 			continue // the access filter drops the mode already
 		}
-		pf.Paths[m] = probe.ModePaths{On: true, Prefixes: p.Prefixes, Suffixes: p.Suffixes}
+		pf.Paths[m] = probe.ModePaths{On: true, Prefixes: p.Prefixes, Suffixes: p.Suffixes, Names: p.Names}
 	}
+}
+
+// nameFilter sets the process-name filter of a syscall without a path:
+// its events have no access mode, so the probe judges them as mode 0,
+// and only the names of the selector can admit them (its path patterns,
+// which the rules only derive for opens, would admit none).
+func nameFilter(pf *probe.Filter, f captureplan.Filter) {
+	p := f.Path[0]
+	if p.Any || len(p.Prefixes) > 0 || len(p.Suffixes) > 0 || !namesFit(p.Names) {
+		return
+	}
+	pf.NoPath = true
+	pf.Paths[0] = probe.ModePaths{On: true, Names: p.Names}
+}
+
+func compact(s []string) []string {
+	slices.Sort(s)
+	return slices.Compact(s)
+}
+
+func namesFit(names []string) bool {
+	for _, n := range names {
+		if len(n) > probe.MaxName {
+			return false
+		}
+	}
+	return true
 }
 
 // flagsArg is where the probe finds an open's flags (probe.Filter's

@@ -261,6 +261,7 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 	b := logencode.New(procstate.New(table, proctable.NewUsers(r.cfg.PasswdFile, r.cfg.GroupFile), procfs), host)
 	b.BootToWallNs = bootWall
 	b.Emit = emit
+	followPlaces(p, b, filters)
 	hosts := newHostResolver()
 	if names, ok := dnsnames.Default.Current(); ok {
 		hosts.set(names)
@@ -274,6 +275,7 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 	if err := procfs.Scan(table); err != nil {
 		return fail(fmt.Errorf("reading %s: %w", r.cfg.ProcRoot, err))
 	}
+	seedNames(p, table, r.cfg.ProcRoot, self)
 
 	runCtx, cancel := context.WithCancel(context.Background())
 	r.tb, r.probe, r.cancel, r.done = tb, p, cancel, make(chan struct{})
@@ -330,6 +332,7 @@ func (r *syscallReceiver) applyPlan(p *probe.Probe, b *logencode.Encoder, plan c
 			r.set.Logger.Error("turning the discarders on failed; nothing is discarded", zap.Error(err))
 		}
 	}
+	followPlaces(p, b, filters)
 	r.set.Logger.Info("the rules' capture plan changed", zap.Bool("published", plan.Published), zap.Strings("syscalls", names(emit)),
 		zap.Strings("kernel_filters", filteredNames(filters)))
 }

@@ -172,6 +172,10 @@ func (d deriver) check(c *condition.Check) (pos, neg Filter) {
 		if d.open {
 			return rawPath(c)
 		}
+	case "proc.name":
+		return names(c)
+	case "container.id", "container.full_id":
+		return where(c)
 	}
 	return All(), All()
 }
@@ -447,6 +451,71 @@ func paths(field string, c *condition.Check) (Filter, Filter) {
 		return All(), withPaths(set)
 	}
 	return withPaths(set), All()
+}
+
+// names: proc.name compared with constants by = or in holds for a name
+// set; != and "not in" hold for the complement, which only their false
+// side can use. Other operators (startswith, glob, contains ...) leave the
+// name free: a hash set cannot judge them.
+func names(c *condition.Check) (Filter, Filter) {
+	items, ok := condition.Texts(c.RHS)
+	if !ok || len(items) == 0 {
+		return All(), All()
+	}
+	set := make([]string, 0, len(items))
+	for _, v := range items {
+		if len(v) > TaskComm {
+			v = v[:TaskComm]
+		}
+		set = append(set, v)
+	}
+	f := withPaths(Paths{Names: sortedUnion(set, nil)}.bounded())
+	switch {
+	case c.Op == condition.OpIn, c.Op == condition.OpEq && len(items) == 1:
+		return f, All()
+	case c.Op == condition.OpNe && len(items) == 1:
+		return All(), f
+	}
+	return All(), All()
+}
+
+func withWhere(w Where) Filter {
+	f := All()
+	f.Where = w
+	return f
+}
+
+// where: container.id (or container.full_id) compared with "host", the
+// value of every host process. Equality with a container's id holds in
+// containers only; the false side of such a test is free.
+func where(c *condition.Check) (Filter, Filter) {
+	items, ok := condition.Texts(c.RHS)
+	if !ok || len(items) == 0 {
+		return All(), All()
+	}
+	var w Where
+	for _, v := range items {
+		if v == "host" {
+			w |= Host
+		} else {
+			w |= Container
+		}
+	}
+	switch {
+	case c.Op == condition.OpEq && len(items) == 1, c.Op == condition.OpIn:
+		neg := All()
+		if w == Host {
+			neg = withWhere(Container)
+		}
+		return withWhere(w), neg
+	case c.Op == condition.OpNe && len(items) == 1:
+		pos := All()
+		if w == Host {
+			pos = withWhere(Container)
+		}
+		return pos, withWhere(w)
+	}
+	return All(), All()
 }
 
 // rawPath: fd.nameraw is the path as passed. A test that needs ".." in it

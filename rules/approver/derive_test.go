@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -51,18 +52,18 @@ func TestDeriveShapes(t *testing.T) {
 		t.Fatalf("openat: %+v", open)
 	}
 	for p, want := range map[string]bool{"/etc/shadow": true, "/etc/shadowx": false, "/root/.ssh/id": true, "/tmp/a": false} {
-		if open.Admits(3, OtherProto, 0, p) != want {
+		if openAdmits(open, 3, OtherProto, 0, p) != want {
 			t.Errorf("openat %s: admitted %v", p, !want)
 		}
 	}
-	if open.Admits(-2, OtherProto, 0, "/etc/shadow") {
+	if openAdmits(open, -2, OtherProto, 0, "/etc/shadow") {
 		t.Error("a failed open was admitted")
 	}
-	if !open.Admits(3, OtherProto, 0, "") || !open.Admits(3, OtherProto, 0, "/etc/../tmp/a") || !open.Admits(3, OtherProto, 0, "tmp/a") {
+	if !openAdmits(open, 3, OtherProto, 0, "") || !openAdmits(open, 3, OtherProto, 0, "/etc/../tmp/a") || !openAdmits(open, 3, OtherProto, 0, "tmp/a") {
 		t.Error("a path the probe cannot judge must pass")
 	}
 	send := got["sendto"]
-	if send.Admits(10, TCP, 0, "") || !send.Admits(10, UDP, 0, "") || !send.Admits(10, OtherProto, 0, "") || !send.AnyPath() {
+	if send.Admits(View{Ret: 10, Proto: TCP}) || !send.Admits(View{Ret: 10, Proto: UDP}) || !send.Admits(View{Ret: 10, Proto: OtherProto}) || !send.AnyPath() {
 		t.Errorf("sendto: %+v", send)
 	}
 	conn := got["connect"]
@@ -125,7 +126,7 @@ func TestDeriveNegationAndOr(t *testing.T) {
 		t.Errorf("openat: %+v", got["openat"])
 	}
 	o := got["open"]
-	if o.Outcome != Success || !o.Admits(0, OtherProto, 0, "/a") || !o.Admits(0, OtherProto, 0, "/x/id_rsa") || o.Admits(0, OtherProto, 0, "/ab") || !o.Admits(0, OtherProto, 0, "/sbin/x") || o.Admits(0, OtherProto, 0, "/usr/lib/x") {
+	if o.Outcome != Success || !openAdmits(o, 0, OtherProto, 0, "/a") || !openAdmits(o, 0, OtherProto, 0, "/x/id_rsa") || openAdmits(o, 0, OtherProto, 0, "/ab") || !openAdmits(o, 0, OtherProto, 0, "/sbin/x") || openAdmits(o, 0, OtherProto, 0, "/usr/lib/x") {
 		t.Errorf("open: %+v", o)
 	}
 }
@@ -211,12 +212,12 @@ func checkSound(t *testing.T, rs *rules.Ruleset) {
 		for a := 0; a < 40; a++ {
 			ev, touched := gen.Synthesize(r.Tree(), true)
 			for _, e := range []*eventgen.Event{ev, gen.Perturb(ev, touched)} {
-				sc, ret, proto, flags, p, ok := kernelView(e)
+				sc, v, ok := kernelView(e)
 				if !ok {
 					continue
 				}
 				f, known := filters[sc]
-				admitted := !known || f.Admits(ret, proto, flags, p) // no entry: not filtered
+				admitted := !known || f.Admits(v) // no entry: not filtered
 				fe := e.Fields()
 				for _, r2 := range active {
 					if r2.Matches(fe) {
@@ -229,10 +230,41 @@ func checkSound(t *testing.T, rs *rules.Ruleset) {
 			}
 		}
 	}
+	comms := nameCorpus(filters)
 	for sc, f := range filters {
 		paths := []string{"/tmp/x"}
 		if isOpen(sc) {
 			paths = corpus
+		}
+		// every name and place, over fewer of the other values
+		for _, comm := range comms {
+			for _, inContainer := range []bool{false, true} {
+				for _, ret := range []int64{0, -2} {
+					for _, flags := range []int64{0, 1, 2} {
+						for i, p := range paths {
+							if i%7 != 0 && !strings.HasPrefix(p, "/etc/") {
+								continue
+							}
+							ev := event(sc, comm, ret, "", flags, p)
+							if inContainer {
+								ev.(*fieldstest.Event).Set(fields.KeyContainerID, "0123456789abcdef")
+							}
+							admitted := f.Admits(View{Ret: ret, Proto: OtherProto, Flags: flags, Path: p, HasPath: isOpen(sc), Comm: comm, InContainer: inContainer})
+							if !admitted {
+								filtered++
+							}
+							for _, r := range active {
+								if r.Matches(ev) {
+									matched[r.Name] = true
+									if !admitted {
+										t.Fatalf("rule %q matches %s ret=%d path=%q comm=%s container=%v, which its filter %+v refuses", r.Name, sc, ret, p, comm, inContainer, f)
+									}
+								}
+							}
+						}
+					}
+				}
+			}
 		}
 		for _, comm := range []string{"bash", "sshd", "python3", "node"} {
 			for _, ret := range []int64{0, 5, -2, -13, -115} {
@@ -241,7 +273,7 @@ func checkSound(t *testing.T, rs *rules.Ruleset) {
 					for _, flags := range []int64{0, 1, 2, 3, 0o101, 0o102, 0o10000000, 0o20200002} {
 						for _, p := range paths {
 							ev := event(sc, comm, ret, proto, flags, p)
-							admitted := f.Admits(ret, class(proto), flags, p)
+							admitted := f.Admits(View{Ret: ret, Proto: class(proto), Flags: flags, Path: p, HasPath: isOpen(sc), Comm: comm})
 							if !admitted {
 								filtered++
 							}
@@ -271,27 +303,41 @@ func checkSound(t *testing.T, rs *rules.Ruleset) {
 // kernelView is what a probe sees of a generated event: its syscall,
 // return value, socket class and (for an open-family call) its open flags
 // and path.
-func kernelView(e *eventgen.Event) (sc string, ret int64, proto Proto, flags int64, p string, ok bool) {
+func kernelView(e *eventgen.Event) (sc string, view View, ok bool) {
 	v, ok := e.Get(fields.KeyEvtType.Name)
 	if sc, _ = v.(string); !ok || sc == "" {
-		return "", 0, 0, 0, "", false
+		return "", View{}, false
 	}
+	view.HasPath = isOpen(sc)
 	if v, ok := e.Get(fields.KeyOpenFlags.Name); ok && isOpen(sc) {
-		flags, _ = v.(int64)
+		view.Flags, _ = v.(int64)
 	}
 	if v, ok := e.Get(fields.KeyEvtRawRes.Name); ok {
-		ret, _ = v.(int64)
+		view.Ret, _ = v.(int64)
 	}
-	proto = OtherProto
+	view.Proto = OtherProto
 	if v, ok := e.Get(fields.KeyL4Proto.Name); ok {
 		s, _ := v.(string)
-		proto = class(s)
+		view.Proto = class(s)
 	}
 	if v, ok := e.Get(fields.KeyFilePath.Name); ok && isOpen(sc) {
-		s, _ := v.(string)
-		p = s
+		view.Path, _ = v.(string)
 	}
-	return sc, ret, proto, flags, p, true
+	// what the rules read as proc.name and container.id: an absent name
+	// is the empty one, an absent or empty id the host
+	if v, ok := e.Get(fields.KeyProcName.Name); ok {
+		view.Comm, _ = v.(string)
+	}
+	if v, ok := e.Get(fields.KeyContainerID.Name); ok {
+		id, _ := v.(string)
+		view.InContainer = id != ""
+	}
+	return sc, view, true
+}
+
+// openAdmits: an open-family event of a process named bash on the host.
+func openAdmits(f Filter, ret int64, proto Proto, flags int64, path string) bool {
+	return f.Admits(View{Ret: ret, Proto: proto, Flags: flags, Path: path, HasPath: true, Comm: "bash"})
 }
 
 func class(proto string) Proto {
@@ -366,6 +412,26 @@ func pathCorpus(rs *rules.Ruleset, filters map[string]Filter) []string {
 	return out
 }
 
+// nameCorpus: every process name the derived filters hold, each with a
+// near miss, and a few common ones.
+func nameCorpus(filters map[string]Filter) []string {
+	seen := map[string]bool{"bash": true, "sshd": true, "tar": true, "node": true}
+	for _, f := range filters {
+		for _, ps := range f.Path {
+			for _, n := range ps.Names {
+				seen[n] = true
+				seen[n+"x"] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for n := range seen {
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return out
+}
+
 // TestDeriveAccessModes: a rule that only matches write opens (the
 // open_write idiom) and tests fd.name in a way no path set expresses
 // leaves the path free for write and read-write opens only; read-only
@@ -409,7 +475,7 @@ func TestDeriveAccessModes(t *testing.T) {
 		{wronly, "/etc/passwd", true}, // contains: any path
 		{rdwr, "/etc/passwd", true},
 	} {
-		if at.Admits(0, OtherProto, c.flags, c.path) != c.want {
+		if openAdmits(at, 0, OtherProto, c.flags, c.path) != c.want {
 			t.Errorf("openat flags %#o %s: admitted %v", c.flags, c.path, !c.want)
 		}
 	}
@@ -418,7 +484,7 @@ func TestDeriveAccessModes(t *testing.T) {
 	}
 	// open: the third rule wants write-only opens below /srv as well
 	o := got["open"]
-	if !o.Admits(0, OtherProto, wronly, "/srv/x") || !o.Admits(0, OtherProto, wronly, "/etc/x") || o.Admits(0, OtherProto, rdonly, "/srv/x") {
+	if !openAdmits(o, 0, OtherProto, wronly, "/srv/x") || !openAdmits(o, 0, OtherProto, wronly, "/etc/x") || openAdmits(o, 0, OtherProto, rdonly, "/srv/x") {
 		t.Errorf("open: %+v", o)
 	}
 	// creat: is_open_read and is_open_write are false, no rule matches

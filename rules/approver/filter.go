@@ -71,24 +71,41 @@ func Judged(path string) bool {
 	return true
 }
 
-// Paths is a set of judged paths (see Judged): those starting with one of
-// Prefixes or ending with one of Suffixes. An exact path P is the prefix
-// P+"\x00" (a probe compares the terminating NUL too). Any means no
-// constraint; the zero value is the empty set, which still lets every
-// path that is not judged through.
+// Paths is a selector: the set of events whose judged path (see Judged)
+// starts with one of Prefixes or ends with one of Suffixes, together with
+// the events whose process name is one of Names (whatever their path). An
+// exact path P is the prefix P+"\x00" (a probe compares the terminating
+// NUL too). Any means no constraint; the zero value is the empty set,
+// which still lets every path that is not judged through. A syscall
+// without a path argument has no judged path: only Names select its
+// events.
 type Paths struct {
 	Any      bool
 	Prefixes []string
 	Suffixes []string
+	// Names are process names (proc.name), at most TaskComm bytes each.
+	Names []string
 }
 
-// Empty reports whether no judged path is in p.
-func (p Paths) Empty() bool { return !p.Any && len(p.Prefixes) == 0 && len(p.Suffixes) == 0 }
+// TaskComm is the longest process name the kernel keeps (TASK_COMM_LEN
+// less the NUL). A rule's longer name is cut to it: the result is still a
+// superset of the names that can equal the rule's.
+const TaskComm = 15
 
-// Match reports whether the judged path is in p.
-func (p Paths) Match(path string) bool {
-	if p.Any {
+// Empty reports whether no event with a judged path, or with no path, is
+// in p.
+func (p Paths) Empty() bool {
+	return !p.Any && len(p.Prefixes) == 0 && len(p.Suffixes) == 0 && len(p.Names) == 0
+}
+
+// Match reports whether an event of process name comm with the judged
+// path (or no path: "") is in p.
+func (p Paths) Match(path, comm string) bool {
+	if p.Any || slices.Contains(p.Names, comm) {
 		return true
+	}
+	if path == "" {
+		return false
 	}
 	z := path + "\x00"
 	for _, pre := range p.Prefixes {
@@ -110,18 +127,42 @@ func (p Paths) union(q Paths) Paths {
 	if p.Any || q.Any {
 		return anyPaths()
 	}
-	out := Paths{Prefixes: sortedUnion(p.Prefixes, q.Prefixes), Suffixes: sortedUnion(p.Suffixes, q.Suffixes)}
+	out := Paths{Prefixes: sortedUnion(p.Prefixes, q.Prefixes), Suffixes: sortedUnion(p.Suffixes, q.Suffixes), Names: sortedUnion(p.Names, q.Names)}
 	return out.bounded()
 }
 
-// intersect returns a superset of p ∩ q: exact for two prefix sets or two
-// suffix sets, otherwise the smaller operand (each is a superset).
+// intersect returns a superset of p ∩ q. With P the path part and N the
+// name part, (P1 ∪ N1) ∩ (P2 ∪ N2) = (P1∩P2) ∪ (P1∩N2) ∪ (N1∩P2) ∪
+// (N1∩N2). N1∩N2 is exact; P1∩P2 is the pathsIntersect superset; a cross
+// term such as P1∩N2 (path in P1 and name in N2) is kept as P1, a
+// superset, when N2 is not empty: a path test is the more selective one
+// for opens, and the only one a probe can combine with a name by "or".
 func (p Paths) intersect(q Paths) Paths {
 	switch {
 	case p.Any:
 		return q
 	case q.Any:
 		return p
+	}
+	out := pathsIntersect(Paths{Prefixes: p.Prefixes, Suffixes: p.Suffixes}, Paths{Prefixes: q.Prefixes, Suffixes: q.Suffixes})
+	if len(q.Names) > 0 {
+		out = out.union(Paths{Prefixes: p.Prefixes, Suffixes: p.Suffixes})
+	}
+	if len(p.Names) > 0 {
+		out = out.union(Paths{Prefixes: q.Prefixes, Suffixes: q.Suffixes})
+	}
+	if out.Any {
+		return out
+	}
+	out.Names = intersectSorted(p.Names, q.Names)
+	return out
+}
+
+// pathsIntersect returns a superset of the paths in both p and q (neither
+// Any, no names): exact for two prefix sets or two suffix sets, otherwise
+// the smaller operand (each is a superset).
+func pathsIntersect(p, q Paths) Paths {
+	switch {
 	case len(p.Suffixes) == 0 && len(q.Suffixes) == 0:
 		return Paths{Prefixes: pairwise(p.Prefixes, q.Prefixes, strings.HasPrefix)}
 	case len(p.Prefixes) == 0 && len(q.Prefixes) == 0:
@@ -130,6 +171,16 @@ func (p Paths) intersect(q Paths) Paths {
 		return p
 	}
 	return q
+}
+
+func intersectSorted(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // pairwise keeps, for each pair, the longer pattern when one contains the
@@ -151,7 +202,7 @@ func pairwise(a, b []string, has func(s, x string) bool) []string {
 }
 
 func (p Paths) bounded() Paths {
-	if len(p.Prefixes)+len(p.Suffixes) > maxPatterns {
+	if len(p.Prefixes)+len(p.Suffixes) > maxPatterns || len(p.Names) > maxPatterns {
 		return anyPaths()
 	}
 	return p
@@ -162,6 +213,18 @@ func sortedUnion(a, b []string) []string {
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
+// Where is a set of places a process runs in: Host (container.id is
+// "host") and Container (any other container.id). The receiver decides it
+// from the process's cgroups; a probe drops an event on it only when it
+// knows the place.
+type Where uint8
+
+const (
+	Host      Where = 1
+	Container Where = 2
+	AnyWhere        = Host | Container
+)
 
 // Access is a set of access modes of an open-family call: bit 1<<m for
 // the mode m = flags & O_ACCMODE (0 O_RDONLY, 1 O_WRONLY, 2 O_RDWR, 3 the
@@ -187,27 +250,30 @@ func ModeOf(flags int64) int { return int(flags & 3) }
 type Filter struct {
 	Outcome Outcome
 	Proto   Proto
+	Where   Where
 	// Access holds the access modes an open-family call may have.
 	Access Access
-	// Path constrains the path an open-family call names (fd.name), per
-	// access mode; a mode not in Access has the empty set.
+	// Path selects, per access mode, by the path an open-family call
+	// names (fd.name) or by the process name; a mode not in Access has
+	// the empty set. Syscalls without a path have the same selector in
+	// every mode.
 	Path [Modes]Paths
 }
 
 // All admits every event.
 func All() Filter {
-	return Filter{Outcome: AnyOutcome, Proto: AnyProto, Access: AnyAccess, Path: [Modes]Paths{anyPaths(), anyPaths(), anyPaths(), anyPaths()}}
+	return Filter{Outcome: AnyOutcome, Proto: AnyProto, Where: AnyWhere, Access: AnyAccess, Path: [Modes]Paths{anyPaths(), anyPaths(), anyPaths(), anyPaths()}}
 }
 
 // None admits nothing.
 func None() Filter { return Filter{} }
 
 // IsNone reports whether f admits no event.
-func (f Filter) IsNone() bool { return f.Outcome == 0 || f.Proto == 0 || f.Access == 0 }
+func (f Filter) IsNone() bool { return f.Outcome == 0 || f.Proto == 0 || f.Where == 0 || f.Access == 0 }
 
 // IsAll reports whether f admits every event.
 func (f Filter) IsAll() bool {
-	return f.Outcome == AnyOutcome && f.Proto == AnyProto && f.Access == AnyAccess && f.AnyPath()
+	return f.Outcome == AnyOutcome && f.Proto == AnyProto && f.Where == AnyWhere && f.Access == AnyAccess && f.AnyPath()
 }
 
 // AnyPath reports whether f leaves the path free in every access mode.
@@ -228,7 +294,7 @@ func (f Filter) Union(g Filter) Filter {
 	case g.IsNone():
 		return f
 	}
-	out := Filter{Outcome: f.Outcome | g.Outcome, Proto: f.Proto | g.Proto, Access: f.Access | g.Access}
+	out := Filter{Outcome: f.Outcome | g.Outcome, Proto: f.Proto | g.Proto, Where: f.Where | g.Where, Access: f.Access | g.Access}
 	for m := range out.Path {
 		out.Path[m] = f.Path[m].union(g.Path[m])
 	}
@@ -237,7 +303,7 @@ func (f Filter) Union(g Filter) Filter {
 
 // Intersect admits what both admit (or a superset).
 func (f Filter) Intersect(g Filter) Filter {
-	out := Filter{Outcome: f.Outcome & g.Outcome, Proto: f.Proto & g.Proto, Access: f.Access & g.Access}
+	out := Filter{Outcome: f.Outcome & g.Outcome, Proto: f.Proto & g.Proto, Where: f.Where & g.Where, Access: f.Access & g.Access}
 	if out.IsNone() {
 		return None()
 	}
@@ -249,24 +315,53 @@ func (f Filter) Intersect(g Filter) Filter {
 	return out
 }
 
-// Admits reports whether an event with these kernel-visible values passes
-// f. proto is the class of the event's socket (OtherProto when none);
-// flags are an open-family call's open flags (0 for others); path is the
-// path argument of an open-family call ("" for others).
-func (f Filter) Admits(ret int64, proto Proto, flags int64, path string) bool {
+// View is what a probe sees of an event.
+type View struct {
+	Ret int64
+	// Proto is the class of the event's socket (OtherProto, or 0, when
+	// none).
+	Proto Proto
+	// Flags are an open-family call's open flags (0 for others).
+	Flags int64
+	// Path is an open-family call's path argument; HasPath is false for
+	// other syscalls.
+	Path    string
+	HasPath bool
+	// Comm is the process name (proc.name); InContainer whether
+	// container.id is not "host".
+	Comm        string
+	InContainer bool
+}
+
+// Admits reports whether an event passes f.
+func (f Filter) Admits(v View) bool {
 	o := Success
-	if ret < 0 {
+	if v.Ret < 0 {
 		o = Failure
 	}
 	if f.Outcome&o == 0 {
 		return false
 	}
-	if proto != OtherProto && f.Proto&proto == 0 {
+	if v.Proto&(TCP|UDP) != 0 && f.Proto&v.Proto == 0 {
 		return false
 	}
-	m := ModeOf(flags)
+	w := Host
+	if v.InContainer {
+		w = Container
+	}
+	if f.Where&w == 0 {
+		return false
+	}
+	m := ModeOf(v.Flags)
 	if f.Access&(1<<m) == 0 {
 		return false
 	}
-	return !Judged(path) || f.Path[m].Match(path)
+	if v.HasPath && !Judged(v.Path) {
+		return true
+	}
+	path := ""
+	if v.HasPath {
+		path = v.Path
+	}
+	return f.Path[m].Match(path, v.Comm)
 }

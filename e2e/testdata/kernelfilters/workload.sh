@@ -31,6 +31,15 @@ cd /etc && cat ./shadow > /dev/null && cd - > /dev/null
 rm -f /usr/local/bin/vigil-diff-planted
 : > "$dir/.bash_history"
 
+# opens the rules judge by process name: tar reading files, and a
+# program named sshd reading a library of a backdoored liblzma's name
+tar -cf /dev/null -C "$dir/tree" f1 f2 2> /dev/null
+mkdir -p "$dir/lib"
+: > "$dir/lib/liblzma.so.5.6.1"
+cp /bin/cat "$dir/lib/sshd"
+"$dir/lib/sshd" "$dir/lib/liblzma.so.5.6.1" /etc/hostname > /dev/null
+rm -f "$dir/lib/sshd"
+
 # exec from /dev/shm
 cp /bin/true /dev/shm/vigil-diff-true
 /dev/shm/vigil-diff-true

@@ -91,6 +91,10 @@ func BenchmarkKernelCost(b *testing.B) {
 		// for /etc/hostname, or one, which keeps the open off the ring
 		{"direct-loads/deferred-close/open-noted", false, Defer, nil, 1},
 		{"direct-loads/deferred-close/open-discarded", false, Defer, nil, 2},
+		// the same with process names that are not the loop's (as behind
+		// the upstream and default rules: tar, sshd): the name lookups
+		// come first, then the path
+		{"direct-loads/deferred-close/open-filtered-names", false, Defer, namedFilter(), 0},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
@@ -165,6 +169,16 @@ func noteOf(raw []byte) []byte {
 		off += 4 + n
 	}
 	return nil
+}
+
+// namedFilter is the open filter of the upstream and default rules with
+// process names that are not the loop's.
+func namedFilter() *Filter {
+	f := &Filter{OutcomeOn: true, Outcome: 1, PathArg: 1, Paths: everyMode([]string{"/etc/shadow\x00", "/root/.ssh/"}, []string{"/id_rsa"})}
+	for m := range f.Paths {
+		f.Paths[m].Names = []string{"sshd", "tar"}
+	}
+	return f
 }
 
 // loadForCost loads and attaches the probe with openat and close on and a

@@ -28,14 +28,30 @@ type Filter struct {
 	// path+"\x00".
 	PathArg uint8
 	Paths   [Modes]ModePaths
+	// NoPath: the syscall has no path argument; Paths[mode].On then
+	// admits a call only by its process name.
+	NoPath bool
+	// WhereOn admits a call only when the place of its process (bit 1
+	// host, bit 2 container; SetPlace) is in Where. A process whose
+	// cgroup was not judged passes.
+	WhereOn bool
+	Where   uint8
 }
 
-// ModePaths is the path filter of one access mode.
+// ModePaths is the selector of one access mode: with On, a call passes
+// when its process name (the exec-time comm the probe keeps; a process it
+// does not know passes) is one of Names, or its path passes Prefixes and
+// Suffixes as Filter.Paths says.
 type ModePaths struct {
 	On       bool
 	Prefixes []string
 	Suffixes []string
+	Names    []string
 }
+
+// MaxName is the longest process name (the kernel's TASK_COMM_LEN less
+// its NUL).
+const MaxName = 15
 
 // Modes is the number of access modes (flags & O_ACCMODE).
 const Modes = 4

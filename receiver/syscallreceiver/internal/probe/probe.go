@@ -89,7 +89,7 @@ type Probe struct {
 	ia32      [MaxSyscalls]ia32Entry
 	filters   [MaxSyscalls]*Filter
 	gen       uint8
-	pathKeys  []pathKey
+	pathKeys  filterKeys
 	table     *ebpf.Map
 	tableSpec *ebpf.MapSpec
 }
@@ -118,7 +118,11 @@ type specEntry struct {
 	Access    uint8
 	PathModes uint8
 	FlagsArg  uint8
-	_         [3]uint8
+	// Where and NameModes: the places VG_FILT_WHERE admits, the modes
+	// whose process names are filtered
+	Where     uint8
+	NameModes uint8
+	_         [1]uint8
 }
 
 // Load checks the kernel's features, loads the probe, creates the ring
@@ -272,7 +276,7 @@ func (p *Probe) Update(change func(u *SpecUpdate)) error {
 		return u.err
 	}
 	u.resolveIA32()
-	var keys []pathKey
+	var keys filterKeys
 	gen := p.gen
 	if u.filters != p.filters {
 		// the new filters' paths go in under a new generation first, so

@@ -24,6 +24,14 @@ type vigilDiscNote struct {
 	}
 }
 
+type vigilNameKey struct {
+	_    structs.HostLayout
+	Gen  uint8
+	Mode uint8
+	Nr   uint16
+	Comm [16]int8
+}
+
 type vigilPathKey struct {
 	_         structs.HostLayout
 	Prefixlen uint32
@@ -31,6 +39,22 @@ type vigilPathKey struct {
 	Kind      uint8
 	Nr        uint16
 	Path      [124]uint8
+}
+
+type vigilProcName struct {
+	_     structs.HostLayout
+	Comm  [16]int8
+	Start uint64
+	Moves uint32
+	Pad   uint32
+}
+
+type vigilProcPlace struct {
+	_     structs.HostLayout
+	Start uint64
+	Moves uint32
+	Place uint8
+	Pad   [3]uint8
 }
 
 type vigilScratchBuf struct {
@@ -79,7 +103,10 @@ const (
 	vigilMapDiscarders        = "discarders"
 	vigilMapDrops             = "drops"
 	vigilMapFiltered          = "filtered"
+	vigilMapNameFilter        = "name_filter"
 	vigilMapPathFilter        = "path_filter"
+	vigilMapProcNames         = "proc_names"
+	vigilMapProcPlaces        = "proc_places"
 	vigilMapRings             = "rings"
 	vigilMapScratch           = "scratch"
 	vigilMapSyscallSpec       = "syscall_spec"
@@ -159,7 +186,10 @@ type vigilMapSpecs struct {
 	Discarders  *ebpf.MapSpec `ebpf:"discarders"`
 	Drops       *ebpf.MapSpec `ebpf:"drops"`
 	Filtered    *ebpf.MapSpec `ebpf:"filtered"`
+	NameFilter  *ebpf.MapSpec `ebpf:"name_filter"`
 	PathFilter  *ebpf.MapSpec `ebpf:"path_filter"`
+	ProcNames   *ebpf.MapSpec `ebpf:"proc_names"`
+	ProcPlaces  *ebpf.MapSpec `ebpf:"proc_places"`
 	Rings       *ebpf.MapSpec `ebpf:"rings"`
 	Scratch     *ebpf.MapSpec `ebpf:"scratch"`
 	SyscallSpec *ebpf.MapSpec `ebpf:"syscall_spec"`
@@ -205,7 +235,10 @@ type vigilMaps struct {
 	Discarders  *ebpf.Map `ebpf:"discarders"`
 	Drops       *ebpf.Map `ebpf:"drops"`
 	Filtered    *ebpf.Map `ebpf:"filtered"`
+	NameFilter  *ebpf.Map `ebpf:"name_filter"`
 	PathFilter  *ebpf.Map `ebpf:"path_filter"`
+	ProcNames   *ebpf.Map `ebpf:"proc_names"`
+	ProcPlaces  *ebpf.Map `ebpf:"proc_places"`
 	Rings       *ebpf.Map `ebpf:"rings"`
 	Scratch     *ebpf.Map `ebpf:"scratch"`
 	SyscallSpec *ebpf.Map `ebpf:"syscall_spec"`
@@ -223,7 +256,10 @@ func (m *vigilMaps) Close() error {
 		m.Discarders,
 		m.Drops,
 		m.Filtered,
+		m.NameFilter,
 		m.PathFilter,
+		m.ProcNames,
+		m.ProcPlaces,
 		m.Rings,
 		m.Scratch,
 		m.SyscallSpec,

@@ -28,6 +28,10 @@ type Machine struct {
 	ProcFS *proctable.ProcFS
 	// BootToWallNs is added to a boot-time timestamp to get wall-clock time.
 	BootToWallNs int64
+	// Placed, when set, is told of a process whose container the state
+	// machine has just decided from a fork, exec or cgroup-move record,
+	// so that the probe can filter by it (places).
+	Placed func(p *proctable.Process)
 
 	// Counters, read by the receiver's telemetry.
 	Read, Malformed uint64
@@ -84,13 +88,17 @@ func (m *Machine) Next(raw []byte) (r *event.Record, sc *syscalls.Syscall, p *pr
 	case event.KindExit:
 		m.Table.Remove(int64(r.TGID))
 	case event.KindCgroup:
-		if info, ok := containerOf(r); ok {
-			p := m.Table.Get(int64(r.TGID))
-			if p.Container != info {
-				p.Container = info
-				m.Table.Changed(p)
-			}
+		info, ok := containerOf(r)
+		if !ok && m.Placed == nil {
+			break
 		}
+		p := m.Table.Get(int64(r.TGID))
+		p.CgroupMoves++
+		if ok && p.Container != info {
+			p.Container = info
+			m.Table.Changed(p)
+		}
+		m.placed(p)
 	default:
 		if sc = syscalls.ByNumber(int(r.Kind)); sc != nil {
 			return r, sc, m.Table.Get(int64(r.TGID)), nil
@@ -138,6 +146,7 @@ func (m *Machine) applyProc(p *proctable.Process, k *event.Proc) {
 		p.TTY = int64(encodeDev(k.TTYMajor, k.TTYMinor))
 	}
 	p.StartNs = int64(k.StartBootNs) + m.BootToWallNs
+	p.StartBootNs = k.StartBootNs
 	p.CapEff = proctable.CapNames(k.CapEff)
 	p.CapPrm = proctable.CapNames(k.CapPrm)
 	p.CapInh = proctable.CapNames(k.CapInh)
@@ -167,6 +176,13 @@ func (m *Machine) onFork(r *event.Record) {
 	}
 	child.SetCmdline()
 	m.Table.Put(child)
+	m.placed(child)
+}
+
+func (m *Machine) placed(p *proctable.Process) {
+	if m.Placed != nil {
+		m.Placed(p)
+	}
 }
 
 func (m *Machine) onExec(r *event.Record) {
@@ -217,6 +233,7 @@ func (m *Machine) onExec(r *event.Record) {
 	}
 	p.SetCmdline()
 	m.Table.Changed(p)
+	m.placed(p)
 }
 
 func SplitNUL(b []byte, out []string) []string {

@@ -55,6 +55,13 @@ type Process struct {
 	// Loaded is false for a placeholder made for a pid the table could not
 	// find anywhere (the process exited before it could be read).
 	Loaded bool
+	// StartBootNs is the start time as the probe reads it (boot-based;
+	// 0 for a process read from /proc), and CgroupMoves the cgroup moves
+	// of the process read since its fork: with them the probe can tell
+	// whether what the receiver says of the process is still about it
+	// (procstate.Machine.Placed).
+	StartBootNs uint64
+	CgroupMoves uint32
 
 	elem  *list.Element
 	stamp uint64 // changes with the process's own context (Changed, Put)
@@ -192,6 +199,7 @@ func (t *Table) Ancestors(p *Process, max int, fn func(a *Process)) {
 func Fork(parent *Process, pid, ppid, vpid int64) *Process {
 	c := *parent
 	c.PID, c.PPID, c.VPID = pid, ppid, vpid
+	c.CgroupMoves = 0
 	c.elem = nil
 	c.ctx = ctxCache{}
 	c.FDs = make(map[int32]*FD, len(parent.FDs))
