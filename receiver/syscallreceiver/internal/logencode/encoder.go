@@ -61,6 +61,8 @@ type Encoder struct {
 	addrs     addrTexts
 	endpoints endpointsTexts
 	sockaddrs addrPortTexts
+	// the exec record's args and env parameters (joined.go)
+	argsText, envText joined
 
 	// the socket tuple of the record being encoded, once worked out (fd.go)
 	tup     sockTuple

@@ -44,6 +44,8 @@ type Machine struct {
 
 	// resolved paths shared between events (paths.go)
 	pathText pathTexts
+	// exec strings shared between processes (exectext.go)
+	execText execTexts
 	// containers by cgroup path (cgroupinfo.go)
 	cgroups cgroupInfos
 }
@@ -199,13 +201,13 @@ func (m *Machine) onExec(r *event.Record) {
 	for _, s := range r.Sections {
 		switch s.Type {
 		case event.SecArgv:
-			p.Args = SectionArgs(s, nil)
+			p.Args = m.execText.list(s)
 		case event.SecEnv:
-			p.Env = SplitNUL(s.Data, nil)
+			p.Env = m.execText.list(s)
 		case event.SecExe:
-			p.ExePath = string(appendSectionPath(nil, s))
+			p.ExePath = m.execText.path(s)
 		case event.SecCwd:
-			p.Cwd = string(appendSectionPath(nil, s))
+			p.Cwd = m.execText.path(s)
 		case event.SecFilename:
 			p.ExecFilename = string(s.Data)
 		case event.SecExeInfo:
