@@ -58,6 +58,47 @@ func (b *Encoder) attrCapacity(sc *syscalls.Syscall, p *proctable.Process, r *ev
 	return n
 }
 
+// Resource attributes putContext writes whatever the process: identity,
+// command, cwd, tty, session and group, the executable's upper-layer,
+// lower-layer and memfd flags, the three capability sets, the five
+// ancestry lists, and the user and group ids, user name and login uid;
+// and those that depend on a lookup made while writing (the session
+// leader's name, the user's home and shell, the login name, the group
+// name), counted as present.
+const (
+	contextAlways  = 29
+	contextLookups = 5
+)
+
+// contextAttrs is how many attributes putContext writes for p at most.
+// A fixed capacity (48) left a fork+exec's resource of 36 attributes with
+// 12 unused 32-byte slots.
+func (b *Encoder) contextAttrs(p *proctable.Process) int {
+	n := contextAlways + contextLookups
+	if b.Host != "" {
+		n++
+	}
+	if c := p.Container; c.ID != "" {
+		n++
+		if c.Runtime != "" {
+			n++
+		}
+		if c.PodUID != "" {
+			n++
+		}
+	}
+	if p.StartNs != 0 {
+		n++
+	}
+	if p.ExeIno != 0 {
+		n++
+	}
+	if p.ExeCtime != 0 {
+		n += 3 // ctime, mtime, writable
+	}
+	return n
+}
+
 // hasRaw reports whether parameter pr can have a vigil.evt.rawarg key
 // (render's third result).
 func hasRaw(pr *syscalls.Param) bool {

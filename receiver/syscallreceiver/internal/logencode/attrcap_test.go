@@ -4,7 +4,8 @@ import "testing"
 
 // Every record of the recorded workloads (files, a shadow read, sockets,
 // exec with its environment) fits the attribute array attrCapacity sized,
-// so none is grown and copied while it is built.
+// and every resource the one contextAttrs sized, so none is grown and
+// copied while it is built.
 func TestAttrCapacityCoversRecords(t *testing.T) {
 	b := newBuilder()
 	for i := range b.Emit {
@@ -23,6 +24,6 @@ func TestAttrCapacityCoversRecords(t *testing.T) {
 		t.Fatalf("only %d records", n)
 	}
 	if b.capShort != 0 {
-		t.Errorf("%d of %d records outgrew their attribute capacity", b.capShort, n)
+		t.Errorf("%d records or resources (of %d records) outgrew their attribute capacity", b.capShort, n)
 	}
 }

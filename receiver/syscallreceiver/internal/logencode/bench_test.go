@@ -109,6 +109,9 @@ func BenchmarkConnectRecord(b *testing.B) {
 	b.ReportMetric(float64(cpuNs()-cpu0)/float64(b.N), "cpu-ns/op")
 }
 
+// stableSyscalls are the syscalls the upstream stable rules capture.
+var stableSyscalls = []string{"execve", "execveat", "openat", "open", "openat2", "dup", "dup2", "dup3", "connect", "socket", "sendto", "sendmsg", "ptrace", "link", "linkat", "symlink", "symlinkat", "init_module", "finit_module"}
+
 // BenchmarkProcessLifecycle measures one short-lived process from fork to
 // exit, as a shell or a build spawns them: the recorded `cat /etc/shadow`
 // (fork, clone, chdir, dup2, exec, its opens and closes, exit) replayed
@@ -116,8 +119,29 @@ func BenchmarkConnectRecord(b *testing.B) {
 // emitted. Its cost is the exec path's: the new process's state, its
 // resource, and the records.
 func BenchmarkProcessLifecycle(b *testing.B) {
+	benchLifecycle(b, func(*event.Record) bool { return true })
+}
+
+// BenchmarkForkExec measures what a fork+exec costs the receiver once the
+// kernel filters have dropped the records no stable rule can match: the
+// fork, exec and exit records that keep the process table exact and the
+// execve record the spawned_process rules read (the bench's exec storm
+// sends about these four per fork+exec of /bin/true).
+func BenchmarkForkExec(b *testing.B) {
+	benchLifecycle(b, func(r *event.Record) bool {
+		switch r.Kind {
+		case event.KindFork, event.KindExec, event.KindExit, 59:
+			return true
+		}
+		return false
+	})
+}
+
+// benchLifecycle replays the child's records of cat_shadow.bin that keep
+// selects under a new pid per iteration.
+func benchLifecycle(b *testing.B, keep func(*event.Record) bool) {
 	raws := samples(&testing.T{}, "cat_shadow.bin")
-	bl := newBuilder("execve", "execveat", "openat", "open", "openat2", "dup", "dup2", "dup3", "connect", "socket", "sendto", "sendmsg", "ptrace", "link", "linkat", "symlink", "symlinkat", "init_module", "finit_module")
+	bl := newBuilder(stableSyscalls...)
 	var r event.Record
 	var child uint32
 	for _, raw := range raws {
@@ -136,7 +160,7 @@ func BenchmarkProcessLifecycle(b *testing.B) {
 	}
 	var lives []life
 	for _, raw := range raws {
-		if event.Decode(raw, &r) != nil {
+		if event.Decode(raw, &r) != nil || !keep(&r) {
 			continue
 		}
 		l := life{raw: append([]byte(nil), raw...)}

@@ -61,6 +61,10 @@ type Encoder struct {
 	addrs     addrTexts
 	endpoints endpointsTexts
 	sockaddrs addrPortTexts
+	// the exec record's args and env parameters (joined.go)
+	argsText, envText joined
+	// the exec record's environment keys (envkeys.go)
+	envKeys envKeys
 
 	// the socket tuple of the record being encoded, once worked out (fd.go)
 	tup     sockTuple

@@ -123,6 +123,10 @@ func (b *Encoder) render(pr *syscalls.Param, sc *syscalls.Syscall, p *proctable.
 		}
 		return "", 0, false
 	case syscalls.RExecArgs:
+		if r.Ret == 0 {
+			// the process's argv: shared, never changed in place
+			return b.argsText.join(p.Args, 1), 0, false
+		}
 		args := b.execArgs(p, r)
 		if len(args) > 1 {
 			return strings.Join(args[1:], " "), 0, false
@@ -175,7 +179,7 @@ func (b *Encoder) render(pr *syscalls.Param, sc *syscalls.Syscall, p *proctable.
 		}
 		return "0", 0, true
 	case syscalls.RProcField:
-		return b.procField(pr.Aux, p, r)
+		return b.procField(pr, p, r)
 	}
 	return "", 0, false
 }
@@ -196,9 +200,9 @@ func (b *Encoder) execArgs(p *proctable.Process, r *event.Record) []string {
 	return nil
 }
 
-func (b *Encoder) procField(f int8, p *proctable.Process, r *event.Record) (string, int64, bool) {
-	num := func(v int64) (string, int64, bool) { return strconv.FormatInt(v, 10), v, true }
-	switch f {
+func (b *Encoder) procField(pr *syscalls.Param, p *proctable.Process, r *event.Record) (string, int64, bool) {
+	num := func(v int64) (string, int64, bool) { return b.decimal(pr, v), v, true }
+	switch pr.Aux {
 	case syscalls.PFTID:
 		return num(int64(r.TID))
 	case syscalls.PFPID:
@@ -224,7 +228,7 @@ func (b *Encoder) procField(f int8, p *proctable.Process, r *event.Record) (stri
 	case syscalls.PFExePath:
 		return p.ExePath, 0, false
 	case syscalls.PFEnv:
-		return strings.Join(p.Env, " "), 0, false
+		return b.envText.join(p.Env, 0), 0, false
 	}
 	return "", 0, false
 }

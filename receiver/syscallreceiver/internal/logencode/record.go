@@ -47,7 +47,7 @@ func (b *Encoder) record(sc *syscalls.Syscall, p *proctable.Process, r *event.Re
 		for _, kv := range p.Env {
 			k, v, _ := strings.Cut(kv, "=")
 			if k != "" {
-				a.PutStr(eventattr.ProcEnvPrefix+k, v)
+				a.PutStr(b.envKeys.key(k), v)
 			}
 		}
 	}

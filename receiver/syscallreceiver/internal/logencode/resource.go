@@ -40,7 +40,13 @@ func (b *Encoder) resource(p *proctable.Process) plog.LogRecordSlice {
 
 // putContext writes the resource attributes of p's context.
 func (b *Encoder) putContext(a pcommon.Map, p *proctable.Process) {
-	a.EnsureCapacity(48)
+	want := b.contextAttrs(p)
+	a.EnsureCapacity(want)
+	defer func() {
+		if a.Len() > want {
+			b.capShort++
+		}
+	}()
 	if b.Host != "" {
 		a.PutStr(eventattr.HostName, b.Host)
 	}

@@ -48,6 +48,10 @@ type Machine struct {
 
 	// resolved paths shared between events (paths.go)
 	pathText pathTexts
+	// exec strings shared between processes (exectext.go)
+	execText execTexts
+	// containers by cgroup path (cgroupinfo.go)
+	cgroups cgroupInfos
 }
 
 // New makes a state machine over table.
@@ -88,7 +92,7 @@ func (m *Machine) Next(raw []byte) (r *event.Record, sc *syscalls.Syscall, p *pr
 	case event.KindExit:
 		m.Table.Remove(int64(r.TGID))
 	case event.KindCgroup:
-		info, ok := containerOf(r)
+		info, ok := m.containerOf(r)
 		if !ok && m.Placed == nil {
 			break
 		}
@@ -115,15 +119,13 @@ func Closing(sc *syscalls.Syscall) bool {
 
 // containerOf picks the container named by a record's cgroup sections: the
 // destination of a move first, then v2, then the v1 hierarchies.
-func containerOf(r *event.Record) (container.Info, bool) {
+func (m *Machine) containerOf(r *event.Record) (container.Info, bool) {
 	for _, want := range []uint8{event.CgroupMoved, event.CgroupDefault, event.CgroupCPU, event.CgroupPIDs, event.CgroupMemory} {
 		for _, s := range r.Sections {
 			if s.Type != event.SecCgroup || s.Arg != want {
 				continue
 			}
-			var buf [512]byte
-			p := event.AppendPath(buf[:0], s.Data)
-			if info, ok := container.FromCgroup(string(p)); ok {
+			if info, ok := m.cgroups.lookup(s.Data); ok {
 				return info, true
 			}
 		}
@@ -150,7 +152,10 @@ func (m *Machine) applyProc(p *proctable.Process, k *event.Proc) {
 	p.CapEff = proctable.CapNames(k.CapEff)
 	p.CapPrm = proctable.CapNames(k.CapPrm)
 	p.CapInh = proctable.CapNames(k.CapInh)
-	p.Comm = string(k.Comm)
+	if string(k.Comm) != p.Comm {
+		// a forked child has its parent's name: keep the string
+		p.Comm = string(k.Comm)
+	}
 }
 
 // encodeDev is the kernel's old-style dev_t encoding, as /proc/PID/stat's
@@ -171,10 +176,15 @@ func (m *Machine) onFork(r *event.Record) {
 	child := proctable.Fork(parent, int64(k.PID), int64(k.PPID), int64(k.VPID))
 	m.applyProc(child, k)
 	child.ExeIno = int64(k.ExeIno)
-	if info, ok := containerOf(r); ok {
+	if info, ok := m.containerOf(r); ok {
 		child.Container = info
 	}
-	child.SetCmdline()
+	if child.Comm != parent.Comm || !parent.Loaded {
+		// the child has its parent's argv, so its command line is the
+		// parent's unless its name differs (or the parent is a
+		// placeholder whose command line was never made)
+		child.SetCmdline()
+	}
 	m.Table.Put(child)
 	m.placed(child)
 }
@@ -207,13 +217,13 @@ func (m *Machine) onExec(r *event.Record) {
 	for _, s := range r.Sections {
 		switch s.Type {
 		case event.SecArgv:
-			p.Args = SectionArgs(s, nil)
+			p.Args = m.execText.list(s)
 		case event.SecEnv:
-			p.Env = SplitNUL(s.Data, nil)
+			p.Env = m.execText.list(s)
 		case event.SecExe:
-			p.ExePath = string(appendSectionPath(nil, s))
+			p.ExePath = m.execText.path(s)
 		case event.SecCwd:
-			p.Cwd = string(appendSectionPath(nil, s))
+			p.Cwd = m.execText.path(s)
 		case event.SecFilename:
 			p.ExecFilename = string(s.Data)
 		case event.SecExeInfo:
@@ -228,7 +238,7 @@ func (m *Machine) onExec(r *event.Record) {
 		p.Exe = p.Args[0]
 	}
 	p.ExeMemfd = strings.HasPrefix(p.ExePath, "/memfd:")
-	if info, ok := containerOf(r); ok {
+	if info, ok := m.containerOf(r); ok {
 		p.Container = info
 	}
 	p.SetCmdline()

@@ -66,6 +66,9 @@ type Process struct {
 	elem  *list.Element
 	stamp uint64 // changes with the process's own context (Changed, Put)
 	ctx   ctxCache
+	// lostParent is a parent pid that neither the table nor /proc could
+	// give back (see Ancestors); 0: none
+	lostParent int64
 }
 
 // SetCmdline rebuilds Cmdline from Comm and Args.
@@ -185,7 +188,17 @@ func (t *Table) Ancestors(p *Process, max int, fn func(a *Process)) {
 			ok = false
 		}
 		if !ok {
+			// A parent that is gone from the table and from /proc stays
+			// gone: its pid can only come back as a younger process,
+			// which reload refuses. Remembering that on the child keeps
+			// the walk, which runs for a process's first record after any
+			// fork, exec or exit on the machine, from reading /proc again
+			// every time.
+			if cur.lostParent == cur.PPID {
+				return
+			}
 			if a = t.reload(cur.PPID, cur); a == nil {
+				cur.lostParent = cur.PPID
 				return
 			}
 		}
@@ -202,6 +215,7 @@ func Fork(parent *Process, pid, ppid, vpid int64) *Process {
 	c.CgroupMoves = 0
 	c.elem = nil
 	c.ctx = ctxCache{}
+	c.lostParent = 0
 	c.FDs = make(map[int32]*FD, len(parent.FDs))
 	for k, v := range parent.FDs {
 		c.FDs[k] = v
