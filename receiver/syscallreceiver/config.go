@@ -33,6 +33,12 @@ type Config struct {
 	// PollInterval is how long the reader sleeps when the rings are empty
 	// (the probe never wakes it, to keep the kernel side cheap).
 	PollInterval time.Duration `mapstructure:"poll_interval"`
+	// MaxPollInterval is the longest the reader sleeps: while the rings
+	// fill slowly the sleep grows from PollInterval towards it, as long
+	// as a quarter of a ring would hold what arrives meanwhile
+	// (pollbackoff.go). Equal to PollInterval, the reader polls at a
+	// fixed rate.
+	MaxPollInterval time.Duration `mapstructure:"max_poll_interval"`
 	// CaptureEnv reads the environment of each exec'd process (written on
 	// execve records only).
 	CaptureEnv bool `mapstructure:"capture_env"`
@@ -128,6 +134,9 @@ func (c *Config) Validate() error {
 	if c.PollInterval <= 0 || c.PollInterval > time.Second {
 		errs = append(errs, fmt.Errorf("poll_interval: %v must be positive and at most 1s", c.PollInterval))
 	}
+	if c.MaxPollInterval < c.PollInterval || c.MaxPollInterval > time.Second {
+		errs = append(errs, fmt.Errorf("max_poll_interval: %v must be at least poll_interval (%v) and at most 1s", c.MaxPollInterval, c.PollInterval))
+	}
 	if c.ProcRoot == "" {
 		errs = append(errs, errors.New("proc_root: must not be empty"))
 	}
@@ -136,19 +145,20 @@ func (c *Config) Validate() error {
 
 func createDefaultConfig() *Config {
 	return &Config{
-		Syscalls:       SyscallSelection{Auto: true},
-		RingBufferSize: 8 << 20,
-		CPUsPerRing:    2,
-		MaxProcesses:   65536,
-		MaxBatchSize:   4096,
-		FlushInterval:  200 * time.Millisecond,
-		PollInterval:   5 * time.Millisecond,
-		CaptureEnv:     true,
-		KernelFilters:  true,
-		ProcRoot:       "/proc",
-		PasswdFile:     "/etc/passwd",
-		GroupFile:      "/etc/group",
-		DropAlerts:     defaultDropAlerts(),
-		Discarders:     DiscardersConfig{Enabled: true, MaxEntries: 16384},
+		Syscalls:        SyscallSelection{Auto: true},
+		RingBufferSize:  8 << 20,
+		CPUsPerRing:     2,
+		MaxProcesses:    65536,
+		MaxBatchSize:    4096,
+		FlushInterval:   200 * time.Millisecond,
+		PollInterval:    5 * time.Millisecond,
+		MaxPollInterval: 20 * time.Millisecond,
+		CaptureEnv:      true,
+		KernelFilters:   true,
+		ProcRoot:        "/proc",
+		PasswdFile:      "/etc/passwd",
+		GroupFile:       "/etc/group",
+		DropAlerts:      defaultDropAlerts(),
+		Discarders:      DiscardersConfig{Enabled: true, MaxEntries: 16384},
 	}
 }

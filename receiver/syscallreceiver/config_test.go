@@ -37,7 +37,7 @@ func TestConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !def.Syscalls.Auto || def.RingBufferSize != 8<<20 || def.CPUsPerRing != 2 || def.MaxProcesses != 65536 ||
-		def.MaxBatchSize != 4096 || def.FlushInterval != 200*time.Millisecond || def.PollInterval != 5*time.Millisecond ||
+		def.MaxBatchSize != 4096 || def.FlushInterval != 200*time.Millisecond || def.PollInterval != 5*time.Millisecond || def.MaxPollInterval != 20*time.Millisecond ||
 		!def.CaptureEnv || def.ProcRoot != "/proc" || !def.KernelFilters || def.Discarders != (DiscardersConfig{Enabled: true, MaxEntries: 16384}) {
 		t.Errorf("defaults: %+v", def)
 	}
@@ -47,7 +47,7 @@ func TestConfig(t *testing.T) {
 	}
 	want := &Config{
 		Syscalls: SyscallSelection{Names: []string{"openat", "connect", "execve"}}, RingBufferSize: 16 << 20, CPUsPerRing: 1,
-		MaxProcesses: 1024, MaxBatchSize: 512, FlushInterval: time.Second, PollInterval: 10 * time.Millisecond,
+		MaxProcesses: 1024, MaxBatchSize: 512, FlushInterval: time.Second, PollInterval: 10 * time.Millisecond, MaxPollInterval: 50 * time.Millisecond,
 		ProcRoot: "/host/proc", PasswdFile: "/host/etc/passwd", GroupFile: "/host/etc/group",
 		DropAlerts: DropAlertsConfig{Threshold: 0.5, Rate: 1, MaxBurst: 2, Priority: "warning"},
 		Discarders: DiscardersConfig{MaxEntries: 100},
@@ -79,13 +79,14 @@ func TestConfig(t *testing.T) {
 
 func TestValidateRejectsEachBadSetting(t *testing.T) {
 	for name, mut := range map[string]func(*Config){
-		"cpus_per_ring":  func(c *Config) { c.CPUsPerRing = 0 },
-		"max_processes":  func(c *Config) { c.MaxProcesses = 1 },
-		"max_batch_size": func(c *Config) { c.MaxBatchSize = 0 },
-		"flush_interval": func(c *Config) { c.FlushInterval = 0 },
-		"poll_interval":  func(c *Config) { c.PollInterval = 2 * time.Second },
-		"proc_root":      func(c *Config) { c.ProcRoot = "" },
-		"syscalls":       func(c *Config) { c.Syscalls = SyscallSelection{} },
+		"cpus_per_ring":     func(c *Config) { c.CPUsPerRing = 0 },
+		"max_processes":     func(c *Config) { c.MaxProcesses = 1 },
+		"max_batch_size":    func(c *Config) { c.MaxBatchSize = 0 },
+		"flush_interval":    func(c *Config) { c.FlushInterval = 0 },
+		"poll_interval":     func(c *Config) { c.PollInterval = 2 * time.Second },
+		"max_poll_interval": func(c *Config) { c.MaxPollInterval = c.PollInterval - 1 },
+		"proc_root":         func(c *Config) { c.ProcRoot = "" },
+		"syscalls":          func(c *Config) { c.Syscalls = SyscallSelection{} },
 	} {
 		c := createDefaultConfig()
 		mut(c)

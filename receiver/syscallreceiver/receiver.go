@@ -389,6 +389,8 @@ func (r *syscallReceiver) run(ctx context.Context, b *logencode.Encoder) {
 	timer := time.NewTimer(r.cfg.PollInterval)
 	defer timer.Stop()
 	n := 0
+	// what the current poll cycle read, for the next sleep (pollbackoff.go)
+	cycleBytes, cycleStart := 0, time.Now()
 	flush := func() {
 		if b.Pending() > 0 {
 			out <- b.Take()
@@ -441,8 +443,11 @@ func (r *syscallReceiver) run(ctx context.Context, b *logencode.Encoder) {
 		}
 		if min < 0 || (horizon != 0 && slots[min].ts > horizon) {
 			// everything up to the horizon is handled: sleep, then look again
-			housekeeping(time.Now())
-			timer.Reset(r.cfg.PollInterval)
+			now := time.Now()
+			housekeeping(now)
+			sleep := nextPoll(cycleBytes, now.Sub(cycleStart), r.cfg.PollInterval, r.cfg.MaxPollInterval, r.cfg.RingBufferSize)
+			cycleBytes, cycleStart = 0, now
+			timer.Reset(sleep)
 			select {
 			case <-ctx.Done():
 			case <-timer.C:
@@ -454,6 +459,7 @@ func (r *syscallReceiver) run(ctx context.Context, b *logencode.Encoder) {
 		}
 		s := &slots[min]
 		s.full = false
+		cycleBytes += len(s.rec.RawSample)
 		if tap != nil {
 			tap(s.rec.RawSample)
 		}
