@@ -36,8 +36,9 @@ type Config struct {
 	// MaxPollInterval is the longest the reader sleeps: while the rings
 	// fill slowly the sleep grows from PollInterval towards it, as long
 	// as a quarter of a ring would hold what arrives meanwhile
-	// (pollbackoff.go). Equal to PollInterval, the reader polls at a
-	// fixed rate.
+	// (pollbackoff.go). At or below PollInterval (a configuration that
+	// only sets a longer poll_interval), the reader polls at the fixed
+	// PollInterval.
 	MaxPollInterval time.Duration `mapstructure:"max_poll_interval"`
 	// CaptureEnv reads the environment of each exec'd process (written on
 	// execve records only).
@@ -134,8 +135,8 @@ func (c *Config) Validate() error {
 	if c.PollInterval <= 0 || c.PollInterval > time.Second {
 		errs = append(errs, fmt.Errorf("poll_interval: %v must be positive and at most 1s", c.PollInterval))
 	}
-	if c.MaxPollInterval < c.PollInterval || c.MaxPollInterval > time.Second {
-		errs = append(errs, fmt.Errorf("max_poll_interval: %v must be at least poll_interval (%v) and at most 1s", c.MaxPollInterval, c.PollInterval))
+	if c.MaxPollInterval <= 0 || c.MaxPollInterval > time.Second {
+		errs = append(errs, fmt.Errorf("max_poll_interval: %v must be positive and at most 1s", c.MaxPollInterval))
 	}
 	if c.ProcRoot == "" {
 		errs = append(errs, errors.New("proc_root: must not be empty"))

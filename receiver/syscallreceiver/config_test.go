@@ -84,7 +84,7 @@ func TestValidateRejectsEachBadSetting(t *testing.T) {
 		"max_batch_size":    func(c *Config) { c.MaxBatchSize = 0 },
 		"flush_interval":    func(c *Config) { c.FlushInterval = 0 },
 		"poll_interval":     func(c *Config) { c.PollInterval = 2 * time.Second },
-		"max_poll_interval": func(c *Config) { c.MaxPollInterval = c.PollInterval - 1 },
+		"max_poll_interval": func(c *Config) { c.MaxPollInterval = 0 },
 		"proc_root":         func(c *Config) { c.ProcRoot = "" },
 		"syscalls":          func(c *Config) { c.Syscalls = SyscallSelection{} },
 	} {
@@ -96,5 +96,12 @@ func TestValidateRejectsEachBadSetting(t *testing.T) {
 	}
 	if err := createDefaultConfig().Validate(); err != nil {
 		t.Errorf("default config: %v", err)
+	}
+	// a configuration written before max_poll_interval existed, with a
+	// poll_interval above its default, stays valid
+	slow := createDefaultConfig()
+	slow.PollInterval = 300 * time.Millisecond
+	if err := slow.Validate(); err != nil {
+		t.Errorf("poll_interval above the default max_poll_interval: %v", err)
 	}
 }

@@ -16,6 +16,8 @@ import "time"
 // records waiting, which the default sizes (20 ms, 8 MiB rings) hold even
 // at the rate where the reader saturates.
 func nextPoll(read int, elapsed, base, max time.Duration, ringSize int) time.Duration {
+	// a max below base (poll_interval set longer than the default
+	// max_poll_interval) polls at base
 	next := max
 	if read > 0 && elapsed > 0 {
 		// elapsed * (ringSize/4) / read, in float64: the product of two

@@ -24,8 +24,13 @@ func TestNextPoll(t *testing.T) {
 			t.Errorf("%s: nextPoll(%d, %v) = %v, want %v", c.name, c.read, c.elapsed, got, c.want)
 		}
 	}
-	// max equal to base is the fixed poll of earlier versions
+	// max equal to base is the fixed poll of earlier versions, and so is
+	// a max below base: a configuration that sets only a longer
+	// poll_interval keeps working as it did
 	if got := nextPoll(0, time.Millisecond, base, base, ring); got != base {
 		t.Errorf("max = base: %v, want %v", got, base)
+	}
+	if got := nextPoll(0, time.Millisecond, 300*time.Millisecond, max, ring); got != 300*time.Millisecond {
+		t.Errorf("max < base: %v, want the base", got)
 	}
 }
