@@ -1020,7 +1020,7 @@ GLOBAL int approve_place(__u32 where)
  * has no stamp for, gets a new one. Returns the stamp, for the record
  * (read before the record's cgroups: a move after it changes the stamp,
  * so a record never pairs a stamp with cgroups older than it), or 0 when
- * the entry could not be stored. */
+ * the entry could not be stored (the map full), which deletes it. */
 static __always_inline __u64 remember_name(__u32 tgid, struct task_struct *t, bool exec)
 {
 	struct proc_name pn = {};
@@ -1033,7 +1033,12 @@ static __always_inline __u64 remember_name(__u32 tgid, struct task_struct *t, bo
 		pn.stamp = next_place_stamp();
 	bpf_probe_read_kernel_str(pn.comm, sizeof(pn.comm), __builtin_preserve_access_index(&t->comm));
 	pn.start = leader_start(t);
-	bpf_map_update_elem(&proc_names, &tgid, &pn, BPF_ANY);
+	if (bpf_map_update_elem(&proc_names, &tgid, &pn, BPF_ANY) != 0) {
+		/* the old entry (a name before the exec, a stamp before the
+		 * fork) is not this process's now: none passes */
+		bpf_map_delete_elem(&proc_names, &tgid);
+		return 0;
+	}
 	return pn.stamp;
 }
 

@@ -85,3 +85,4 @@ func (p *Probe) DiscardStats([]int, []uint64, []uint64) error  { return errors.E
 func (p *Probe) DiscardEpoch() (uint32, error)                 { return 0, errors.ErrUnsupported }
 func (p *Probe) SetPlace(uint32, uint64, uint64, bool) error   { return errors.ErrUnsupported }
 func (p *Probe) SeedName(uint32, string) error                 { return errors.ErrUnsupported }
+func (p *Probe) Forget(uint32)                                 {}

@@ -105,6 +105,10 @@ type Table struct {
 	// Loader fills a process the table has not seen from the system
 	// (/proc); nil disables lazy loading.
 	Loader func(pid int64) (*Process, bool)
+	// Evicted, when set, is told of a live process Put dropped to stay
+	// within Max: what the table knew of it is gone, and Loader will give
+	// the process back from the system when a record names it again.
+	Evicted func(pid int64)
 
 	// context versioning (context.go)
 	stamps, gen, epoch, versions uint64
@@ -158,6 +162,9 @@ func (t *Table) Put(p *Process) {
 		t.lru.Remove(back)
 		delete(t.procs, victim.PID)
 		t.Evictions++
+		if t.Evicted != nil {
+			t.Evicted(victim.PID)
+		}
 	}
 }
 
