@@ -113,21 +113,7 @@ func TestKernelNameFilters(t *testing.T) {
 // what it was told: nothing told, a cgroup move since, another start time.
 func TestKernelPlaceFilters(t *testing.T) {
 	requireRoot(t)
-	p, err := Load(Options{SelfTGID: uint32(os.Getpid()), CPUsPerRing: 64, RingBytes: 1 << 20})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	if err := p.Update(func(u *SpecUpdate) {
-		u.SetSpec(44, Spec{FDSrc: 1, NArgs: 6})
-		u.SetMode(44, Capture)
-		u.SetFilter(44, &Filter{WhereOn: true, Where: PlaceContainer})
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Attach(); err != nil {
-		t.Fatal(err)
-	}
+	p := containerOnlyProbe(t)
 	cg := moveTarget(t)
 	for _, c := range []struct {
 		name   string
@@ -179,21 +165,7 @@ func TestKernelPlaceFilters(t *testing.T) {
 // child.
 func TestKernelPlaceInherited(t *testing.T) {
 	requireRoot(t)
-	p, err := Load(Options{SelfTGID: uint32(os.Getpid()), CPUsPerRing: 64, RingBytes: 1 << 20})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	if err := p.Update(func(u *SpecUpdate) {
-		u.SetSpec(44, Spec{FDSrc: 1, NArgs: 6})
-		u.SetMode(44, Capture)
-		u.SetFilter(44, &Filter{WhereOn: true, Where: PlaceContainer})
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Attach(); err != nil {
-		t.Fatal(err)
-	}
+	p := containerOnlyProbe(t)
 	// the test process is older than the probe: a seeded entry (start 0)
 	self := uint32(os.Getpid())
 	if err := p.SeedName(self, "probe.test"); err != nil {
@@ -258,21 +230,7 @@ func TestKernelPlaceStampOfOlderProcess(t *testing.T) {
 	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
 	pid := uint32(cmd.Process.Pid)
 
-	p, err := Load(Options{SelfTGID: uint32(os.Getpid()), CPUsPerRing: 64, RingBytes: 1 << 20})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	if err := p.Update(func(u *SpecUpdate) {
-		u.SetSpec(44, Spec{FDSrc: 1, NArgs: 6})
-		u.SetMode(44, Capture)
-		u.SetFilter(44, &Filter{WhereOn: true, Where: PlaceContainer})
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Attach(); err != nil {
-		t.Fatal(err)
-	}
+	p := containerOnlyProbe(t)
 	var pn procName
 	if err := p.objs.ProcNames.Lookup(pid, &pn); err == nil {
 		t.Fatal("the probe has an entry for a process older than itself")
@@ -301,6 +259,28 @@ func TestKernelPlaceStampOfOlderProcess(t *testing.T) {
 	if got := records(t, p, pid); got.sendto != 0 {
 		t.Errorf("%d sendto records of a host process under a container-only filter, want 0", got.sendto)
 	}
+}
+
+// containerOnlyProbe loads and attaches a probe that captures sendto
+// only of processes it trusts to run in a container.
+func containerOnlyProbe(t *testing.T) *Probe {
+	t.Helper()
+	p, err := Load(Options{SelfTGID: uint32(os.Getpid()), CPUsPerRing: 64, RingBytes: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	if err := p.Update(func(u *SpecUpdate) {
+		u.SetSpec(44, Spec{FDSrc: 1, NArgs: 6})
+		u.SetMode(44, Capture)
+		u.SetFilter(44, &Filter{WhereOn: true, Where: PlaceContainer})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Attach(); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // moveStamp reads the rings up to process pid's cgroup record and
