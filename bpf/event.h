@@ -51,6 +51,7 @@
 #define VG_SEC_FDPATH 16    /* arg as VG_SEC_FD; path of a file fd, same encoding as VG_SEC_EXE */
 #define VG_SEC_CLOSED 17    /* u64 bitmap: fds 0-63 the process closed since its last record */
 #define VG_SEC_EXEINFO 18   /* exec: struct vg_exeinfo, the executable's inode */
+#define VG_SEC_PLACE 19     /* fork, exec, cgroup move: u64, the process's place stamp (proc_names) when the probe has one */
 
 /* Set in a section's arg when its payload was cut at one of the probe's
  * limits (path components or bytes, exec arguments): the receiver must not

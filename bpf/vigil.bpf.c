@@ -151,16 +151,45 @@ struct {
 /* Per process, what the probe itself knows: the name (proc.name) the
  * receiver gives it, which is the comm at its exec, or at its fork before
  * any exec (a thread that renames itself later with prctl PR_SET_NAME
- * changes task->comm, not this); its start time; and how many times one of
- * its tasks moved to another cgroup since the entry was made. A process
- * started before the probe has no entry until it execs (its filters pass
- * it); an entry that cannot be stored is missing too. Deleted at exit. */
+ * changes task->comm, not this); its start time; and the stamp of its
+ * place: a number from place_seq, new at its fork, at an exec
+ * that finds no stamp, and at every cgroup move of one of its tasks. The
+ * probe writes the stamp into the process's fork, exec and cgroup
+ * records (VG_SEC_PLACE), and the receiver gives it back with the place
+ * it decides from that record: so both name the same state with the same
+ * number, and no stamp is ever issued twice. An entry with an empty comm
+ * has no name the probe can judge: a process the probe first met at a
+ * cgroup move (it started before the probe). A process started before
+ * the probe has no entry until it execs or moves; an entry that cannot
+ * be stored is missing. A missing entry, or a missing name, passes.
+ * Deleted at exit. */
 struct proc_name {
 	char comm[16];
 	__u64 start;
-	__u32 moves;
-	__u32 pad;
+	__u64 stamp;
 };
+
+/* Place stamps (proc_name.stamp) issued on each CPU. A stamp is this
+ * CPU's count (from 1) above the CPU's number (16 bits), so no two are
+ * equal and 0 is never one: -mcpu=v1 has no atomic fetch-and-add, and the
+ * programs that take stamps (fork, exec, cgroup move) run in process
+ * context with preemption off, one at a time on a CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} place_seq SEC(".maps");
+
+static __always_inline __u64 next_place_stamp(void)
+{
+	__u32 zero = 0;
+	__u64 *n = bpf_map_lookup_elem(&place_seq, &zero);
+	if (!n)
+		return 0;
+	*n += 1;
+	return (*n << 16) | (bpf_get_smp_processor_id() & 0xffff);
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -189,15 +218,15 @@ struct {
 
 /* Where a process runs (VG_WHERE_*), as the receiver decides it from its
  * cgroups, written by the receiver per process with the start time and
- * the number of cgroup moves it had seen of the process then. The probe
- * believes it only while both equal its own proc_names entry's: a move
- * the receiver has not read yet, or another process reusing the pid,
- * makes the entry stale, and the process passes. Deleted at exit. */
+ * the place stamp of the record it decided it from. The probe believes
+ * it only while both equal its own proc_names entry's: a move the
+ * receiver has not read yet, or another process reusing the pid, makes
+ * the entry stale, and the process passes. Deleted at exit. */
 struct proc_place {
 	__u64 start;
-	__u32 moves;
+	__u64 stamp;
 	__u8 place;
-	__u8 pad[3];
+	__u8 pad[7];
 };
 
 struct {
@@ -964,7 +993,7 @@ GLOBAL int approve_name(__u32 nr, __u32 mode, __u32 gen)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct proc_name *pn = bpf_map_lookup_elem(&proc_names, &tgid);
-	if (!pn)
+	if (!pn || !pn->comm[0])
 		return 1;
 	struct name_key k = {.gen = gen, .mode = mode, .nr = nr};
 	__builtin_memcpy(k.comm, pn->comm, sizeof(k.comm));
@@ -980,25 +1009,49 @@ GLOBAL int approve_place(__u32 where)
 	if (!pl)
 		return 1;
 	struct proc_name *pn = bpf_map_lookup_elem(&proc_names, &tgid);
-	if (!pn || pn->start != pl->start || pn->moves != pl->moves)
+	if (!pn || pn->start != pl->start || pn->stamp != pl->stamp)
 		return 1;
 	return (pl->place & where) != 0;
 }
 
 /* Keeps the name a new process, or one that has just exec'd, goes by
  * (proc_names): its comm now, as the receiver reads it from the record.
- * An exec keeps the process's count of cgroup moves. */
-static __always_inline void remember_name(__u32 tgid, struct task_struct *t, bool exec)
+ * An exec keeps the process's place stamp; a fork, or an exec the probe
+ * has no stamp for, gets a new one. Returns the stamp, for the record
+ * (read before the record's cgroups: a move after it changes the stamp,
+ * so a record never pairs a stamp with cgroups older than it), or 0 when
+ * the entry could not be stored (the map full), which deletes it. */
+static __always_inline __u64 remember_name(__u32 tgid, struct task_struct *t, bool exec)
 {
 	struct proc_name pn = {};
 	if (exec) {
 		struct proc_name *old = bpf_map_lookup_elem(&proc_names, &tgid);
 		if (old)
-			pn.moves = old->moves;
+			pn.stamp = old->stamp;
 	}
+	if (!pn.stamp)
+		pn.stamp = next_place_stamp();
 	bpf_probe_read_kernel_str(pn.comm, sizeof(pn.comm), __builtin_preserve_access_index(&t->comm));
 	pn.start = leader_start(t);
-	bpf_map_update_elem(&proc_names, &tgid, &pn, BPF_ANY);
+	if (bpf_map_update_elem(&proc_names, &tgid, &pn, BPF_ANY) != 0) {
+		/* the old entry (a name before the exec, a stamp before the
+		 * fork) is not this process's now: none passes */
+		bpf_map_delete_elem(&proc_names, &tgid);
+		return 0;
+	}
+	return pn.stamp;
+}
+
+/* The place stamp as a section of the record being built. */
+static __always_inline __u32 sec_place(struct scratch_buf *sb, __u32 off, __u64 stamp)
+{
+	if (!stamp || !ROOM(off))
+		return off;
+	off = BOUNDED(off, 0x7fff);
+	__u8 *buf = sb->b;
+	sec_hdr(buf, off, 8, TA(VG_SEC_PLACE, 0));
+	__builtin_memcpy(&buf[off + SEC_SIZE], &stamp, 8);
+	return off + SEC_SIZE + 8;
 }
 
 /* A new process runs where its parent runs: it has the parent's cgroups.
@@ -1008,8 +1061,10 @@ static __always_inline void remember_name(__u32 tgid, struct task_struct *t, boo
  * they are the parent's). A child cloned into other cgroups
  * (CLONE_INTO_CGROUP: another css_set, and no cgroup_attach_task) gets
  * nothing, and waits for the receiver. */
-static __always_inline void inherit_place(struct task_struct *parent, __u32 tgid, struct task_struct *child)
+static __always_inline void inherit_place(struct task_struct *parent, __u32 tgid, struct task_struct *child, __u64 stamp)
 {
+	if (!stamp)
+		return;
 	if (BPF_CORE_READ(child, cgroups) != BPF_CORE_READ(parent, cgroups))
 		return;
 	__u32 ptgid = BPF_CORE_READ(parent, tgid);
@@ -1017,9 +1072,9 @@ static __always_inline void inherit_place(struct task_struct *parent, __u32 tgid
 	if (!pl)
 		return;
 	struct proc_name *pn = bpf_map_lookup_elem(&proc_names, &ptgid);
-	if (!pn || pn->start != pl->start || pn->moves != pl->moves)
+	if (!pn || pn->start != pl->start || pn->stamp != pl->stamp)
 		return;
-	struct proc_place c = {.start = leader_start(child), .place = pl->place};
+	struct proc_place c = {.start = leader_start(child), .stamp = stamp, .place = pl->place};
 	bpf_map_update_elem(&proc_places, &tgid, &c, BPF_ANY);
 }
 
@@ -1493,8 +1548,8 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 		return 0; /* a new thread: the process table does not change */
 	/* a new process: nothing deferred under its pid is its own */
 	bpf_map_delete_elem(&closed_fds, &tgid);
-	remember_name(tgid, child, false);
-	inherit_place(parent, tgid, child);
+	__u64 stamp = remember_name(tgid, child, false);
+	inherit_place(parent, tgid, child, stamp);
 	__u32 cpu = bpf_get_smp_processor_id();
 	struct scratch_buf *sb = get_scratch(cpu);
 	if (!sb)
@@ -1503,6 +1558,7 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 	begin(sb, VG_KIND_FORK, cpu, id);
 	__u32 off = HDR_SIZE;
 	off = sec_proc(sb, off, addr_of(child));
+	off = sec_place(sb, off, stamp);
 	off = sec_cgroups(sb, off, child);
 	/* the child copies the parent's fd table as it is now */
 	off = sec_closed(sb, off, id >> 32);
@@ -1516,7 +1572,7 @@ int BPF_PROG(sched_process_exec, struct task_struct *t, pid_t old_pid, struct li
 	__u32 tgid = BPF_CORE_READ(t, tgid);
 	if (tgid == self_tgid)
 		return 0;
-	remember_name(tgid, t, true);
+	__u64 stamp = remember_name(tgid, t, true);
 	__u32 cpu = bpf_get_smp_processor_id();
 	struct scratch_buf *sb = get_scratch(cpu);
 	if (!sb)
@@ -1524,6 +1580,7 @@ int BPF_PROG(sched_process_exec, struct task_struct *t, pid_t old_pid, struct li
 	begin(sb, VG_KIND_EXEC, cpu, bpf_get_current_pid_tgid());
 	__u32 off = HDR_SIZE;
 	off = sec_proc(sb, off, addr_of(t));
+	off = sec_place(sb, off, stamp);
 	struct mm_struct *mm = BPF_CORE_READ(t, mm);
 	off = sec_user_range(sb, off, TA(VG_SEC_ARGV, 0), BPF_CORE_READ(mm, arg_start), BPF_CORE_READ(mm, arg_end));
 	if (capture_env)
@@ -1570,10 +1627,20 @@ int BPF_PROG(cgroup_attach_task, struct cgroup *dst, const char *path, struct ta
 	__u32 tgid = BPF_CORE_READ(t, tgid);
 	if (tgid == self_tgid)
 		return 0;
-	/* the place the receiver wrote is stale until it reads this record */
+	/* The place the receiver wrote is stale until it reads this record:
+	 * a new stamp, for every process, the probe knew it or not (one older
+	 * than the probe gets an entry without a name). Moves of one process
+	 * are serialized (cgroup_threadgroup_rwsem): no other move of it
+	 * comes between this stamp and the cgroups the record reads. */
+	__u64 stamp = next_place_stamp();
 	struct proc_name *pn = bpf_map_lookup_elem(&proc_names, &tgid);
-	if (pn)
-		__sync_fetch_and_add(&pn->moves, 1);
+	if (pn) {
+		pn->stamp = stamp;
+	} else if (stamp) {
+		struct proc_name n = {.start = leader_start(t), .stamp = stamp};
+		if (bpf_map_update_elem(&proc_names, &tgid, &n, BPF_NOEXIST) != 0)
+			stamp = 0;
+	}
 	__u32 cpu = bpf_get_smp_processor_id();
 	struct scratch_buf *sb = get_scratch(cpu);
 	if (!sb)
@@ -1582,6 +1649,7 @@ int BPF_PROG(cgroup_attach_task, struct cgroup *dst, const char *path, struct ta
 	h->tgid = tgid;
 	h->tid = BPF_CORE_READ(t, pid);
 	__u32 off = HDR_SIZE;
+	off = sec_place(sb, off, stamp);
 	off = sec_cgroup(sb, off, VG_CG_MOVED, addr_of(dst));
 	off = sec_cgroups(sb, off, t);
 	finish(sb, off, cpu);

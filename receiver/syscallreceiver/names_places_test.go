@@ -24,7 +24,8 @@ import (
 
 // openHelper, run as a child of the test binary, renames its thread to
 // $VIGIL_RENAME when set (prctl PR_SET_NAME), waits $VIGIL_WAIT_MS, then
-// opens the paths of $VIGIL_OPEN from that thread.
+// opens the paths of $VIGIL_OPEN from that thread, then waits
+// $VIGIL_LINGER_MS.
 func openHelper() {
 	runtime.LockOSThread()
 	if n := os.Getenv("VIGIL_RENAME"); n != "" {
@@ -40,6 +41,10 @@ func openHelper() {
 			unix.Close(fd)
 		}
 	}
+	// alive a while after, when asked: the receiver can still read it
+	// from /proc
+	ms, _ = strconv.Atoi(os.Getenv("VIGIL_LINGER_MS"))
+	time.Sleep(time.Duration(ms) * time.Millisecond)
 	os.Exit(0)
 }
 
@@ -53,6 +58,12 @@ func init() {
 // telemetry in tt.
 func filterReceiver(t *testing.T, plan captureplan.Plan) (*consumertest.LogsSink, *componenttest.Telemetry) {
 	t.Helper()
+	return filterReceiverWith(t, plan, testConfig())
+}
+
+// filterReceiverWith is filterReceiver with the receiver's configuration.
+func filterReceiverWith(t *testing.T, plan captureplan.Plan, cfg *Config) (*consumertest.LogsSink, *componenttest.Telemetry) {
+	t.Helper()
 	reg := captureplan.NewRegistry()
 	registry = reg
 	t.Cleanup(func() { registry = captureplan.Default })
@@ -60,7 +71,7 @@ func filterReceiver(t *testing.T, plan captureplan.Plan) (*consumertest.LogsSink
 	tt := componenttest.NewTelemetry()
 	t.Cleanup(func() { _ = tt.Shutdown(context.Background()) })
 	sink := new(consumertest.LogsSink)
-	r, err := NewFactory().CreateLogs(context.Background(), metadatatest.NewSettings(tt), testConfig(), sink)
+	r, err := NewFactory().CreateLogs(context.Background(), metadatatest.NewSettings(tt), cfg, sink)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,5 +327,46 @@ func TestKernelFilterNameOfOlderProcess(t *testing.T) {
 	}
 	if _, ok := opened(t, sink, otherCmd.Process.Pid, other, time.Second); ok {
 		t.Fatal("the older process of another name passed the name filter")
+	}
+}
+
+// TestKernelFilterNameAfterEviction: a process the receiver evicted from
+// its table (max_processes) is read again from /proc when it next makes a
+// record, and named by its comm there, which a prctl changed since its
+// exec: the probe forgets the exec name at the eviction, so the open that
+// the receiver names by the admitted name reaches it instead of being
+// judged by the exec name the receiver no longer uses.
+func TestKernelFilterNameAfterEviction(t *testing.T) {
+	requireRoot(t)
+	sel := captureplan.Paths{Prefixes: []string{"/etc/hostname\x00"}, Names: []string{"vigilnamed"}}
+	cfg := testConfig()
+	cfg.MaxProcesses = 64
+	sink, _ := filterReceiverWith(t, captureplan.Plan{Syscalls: []string{"openat"}, Filters: map[string]captureplan.Filter{
+		"openat": {Outcome: 3, Proto: 7, Access: 15, Path: [4]captureplan.Paths{sel, sel, sel, sel}},
+	}}, cfg)
+	path := tempFile(t, t.TempDir(), "renamed")
+	cmd := exec.Command(os.Args[0], "-test.run", "^$")
+	cmd.Env = append(os.Environ(), "VIGIL_TEST_HELPER=open", "VIGIL_OPEN="+path, "VIGIL_WAIT_MS=3000", "VIGIL_RENAME=vigilnamed", "VIGIL_LINGER_MS=2000")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// while the helper waits: more live new processes than the table holds
+	time.Sleep(500 * time.Millisecond)
+	for i := 0; i < 100; i++ {
+		c := exec.Command("sleep", "10")
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = c.Process.Kill(); _ = c.Wait() })
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	r, ok := opened(t, sink, cmd.Process.Pid, path, 5*time.Second)
+	if !ok {
+		t.Fatal("the evicted process's open was filtered by its exec name")
+	}
+	if got := str(r.at("process.executable.name"), "process.executable.name"); got != "vigilnamed" {
+		t.Errorf("proc.name of the reloaded process %q, want its comm now, vigilnamed", got)
 	}
 }

@@ -23,11 +23,12 @@ func followPlaces(p *probe.Probe, b *logencode.Encoder, filters [probe.MaxSyscal
 		return
 	}
 	b.Placed = func(proc *proctable.Process) {
-		if proc.StartBootNs == 0 {
-			return // read from /proc: the probe has no start time to match
+		if proc.StartBootNs == 0 || proc.PlaceStamp == 0 {
+			// read from /proc, or the probe has no entry: nothing to match
+			return
 		}
 		// a failed write leaves the process unknown to the probe, which
 		// then passes its calls
-		_ = p.SetPlace(uint32(proc.PID), proc.StartBootNs, proc.CgroupMoves, proc.Container.ID != "")
+		_ = p.SetPlace(uint32(proc.PID), proc.StartBootNs, proc.PlaceStamp, proc.Container.ID != "")
 	}
 }

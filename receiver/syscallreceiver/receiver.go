@@ -276,6 +276,7 @@ func (r *syscallReceiver) Start(ctx context.Context, _ component.Host) error {
 		return fail(fmt.Errorf("reading %s: %w", r.cfg.ProcRoot, err))
 	}
 	seedNames(p, table, r.cfg.ProcRoot, self)
+	forgetUnfollowed(p, table)
 
 	runCtx, cancel := context.WithCancel(context.Background())
 	r.tb, r.probe, r.cancel, r.done = tb, p, cancel, make(chan struct{})

@@ -39,7 +39,20 @@ const (
 	SecClosed = 17
 	// SecExeInfo is the executable's inode at exec (struct vg_exeinfo).
 	SecExeInfo = 18
+	// SecPlace is the process's place stamp (u64) in a fork, exec or
+	// cgroup record: what the receiver gives back with the place it
+	// decides from the record (probe.SetPlace).
+	SecPlace = 19
 )
+
+// PlaceStamp is a record's SecPlace, 0 when it has none (the probe could
+// not store the process's entry).
+func (r *Record) PlaceStamp() uint64 {
+	if s, ok := r.Find(SecPlace, -1); ok && len(s.Data) >= 8 {
+		return binary.LittleEndian.Uint64(s.Data)
+	}
+	return 0
+}
 
 // ExeInfo is struct vg_exeinfo.
 type ExeInfo struct {

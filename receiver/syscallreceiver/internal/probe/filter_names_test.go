@@ -3,6 +3,7 @@
 package probe
 
 import (
+	"encoding/binary"
 	"io"
 	"os"
 	"os/exec"
@@ -10,6 +11,9 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"time"
+
+	"github.com/cilium/ebpf/ringbuf"
 )
 
 // TestKernelNameFilters: an openat passes when its path is in the path set
@@ -109,21 +113,7 @@ func TestKernelNameFilters(t *testing.T) {
 // what it was told: nothing told, a cgroup move since, another start time.
 func TestKernelPlaceFilters(t *testing.T) {
 	requireRoot(t)
-	p, err := Load(Options{SelfTGID: uint32(os.Getpid()), CPUsPerRing: 64, RingBytes: 1 << 20})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	if err := p.Update(func(u *SpecUpdate) {
-		u.SetSpec(44, Spec{FDSrc: 1, NArgs: 6})
-		u.SetMode(44, Capture)
-		u.SetFilter(44, &Filter{WhereOn: true, Where: PlaceContainer})
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Attach(); err != nil {
-		t.Fatal(err)
-	}
+	p := containerOnlyProbe(t)
 	cg := moveTarget(t)
 	for _, c := range []struct {
 		name   string
@@ -132,10 +122,10 @@ func TestKernelPlaceFilters(t *testing.T) {
 		sendto int
 	}{
 		{"not told", func(uint32, procName) error { return nil }, false, 2},
-		{"host", func(pid uint32, pn procName) error { return p.SetPlace(pid, pn.Start, pn.Moves, false) }, false, 0},
-		{"container", func(pid uint32, pn procName) error { return p.SetPlace(pid, pn.Start, pn.Moves, true) }, false, 2},
-		{"host, moved since", func(pid uint32, pn procName) error { return p.SetPlace(pid, pn.Start, pn.Moves, false) }, true, 2},
-		{"host, another process", func(pid uint32, pn procName) error { return p.SetPlace(pid, pn.Start+1, pn.Moves, false) }, false, 2},
+		{"host", func(pid uint32, pn procName) error { return p.SetPlace(pid, pn.Start, pn.Stamp, false) }, false, 0},
+		{"container", func(pid uint32, pn procName) error { return p.SetPlace(pid, pn.Start, pn.Stamp, true) }, false, 2},
+		{"host, moved since", func(pid uint32, pn procName) error { return p.SetPlace(pid, pn.Start, pn.Stamp, false) }, true, 2},
+		{"host, another process", func(pid uint32, pn procName) error { return p.SetPlace(pid, pn.Start+1, pn.Stamp, false) }, false, 2},
 	} {
 		cmd := exec.Command(os.Args[0], "-test.run", "^$")
 		cmd.Env = append(os.Environ(), "VIGIL_TEST_HELPER=filters", "VIGIL_WAIT=1")
@@ -175,21 +165,7 @@ func TestKernelPlaceFilters(t *testing.T) {
 // child.
 func TestKernelPlaceInherited(t *testing.T) {
 	requireRoot(t)
-	p, err := Load(Options{SelfTGID: uint32(os.Getpid()), CPUsPerRing: 64, RingBytes: 1 << 20})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	if err := p.Update(func(u *SpecUpdate) {
-		u.SetSpec(44, Spec{FDSrc: 1, NArgs: 6})
-		u.SetMode(44, Capture)
-		u.SetFilter(44, &Filter{WhereOn: true, Where: PlaceContainer})
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Attach(); err != nil {
-		t.Fatal(err)
-	}
+	p := containerOnlyProbe(t)
 	// the test process is older than the probe: a seeded entry (start 0)
 	self := uint32(os.Getpid())
 	if err := p.SeedName(self, "probe.test"); err != nil {
@@ -230,4 +206,106 @@ func moveTarget(t *testing.T) string {
 	}
 	t.Cleanup(func() { _ = os.Remove(dir) })
 	return dir
+}
+
+// TestKernelPlaceStampOfOlderProcess: a process older than the probe,
+// which the probe has no entry for, gets one at its first cgroup move,
+// and the move's record carries that entry's place stamp; a place the
+// receiver writes with the record's stamp is then trusted (a host-only
+// process is dropped by a container-only filter). The stamps of kernel
+// and receiver so start from the same record: before, the probe counted
+// the moves only of processes it knew while the receiver counted every
+// move record, and the two counts could meet on a stale place.
+func TestKernelPlaceStampOfOlderProcess(t *testing.T) {
+	requireRoot(t)
+	cmd := exec.Command(os.Args[0], "-test.run", "^$")
+	cmd.Env = append(os.Environ(), "VIGIL_TEST_HELPER=filters", "VIGIL_WAIT=1")
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	pid := uint32(cmd.Process.Pid)
+
+	p := containerOnlyProbe(t)
+	var pn procName
+	if err := p.objs.ProcNames.Lookup(pid, &pn); err == nil {
+		t.Fatal("the probe has an entry for a process older than itself")
+	}
+	cg := moveTarget(t)
+	if err := os.WriteFile(filepath.Join(cg, "cgroup.procs"), []byte(strconv.Itoa(int(pid))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.objs.ProcNames.Lookup(pid, &pn); err != nil {
+		t.Fatalf("no entry after the move: %v", err)
+	}
+	if pn.Stamp == 0 || pn.Start == 0 || pn.Comm[0] != 0 {
+		t.Fatalf("entry after the move: %+v, want a stamp, a start time and no name", pn)
+	}
+	stamp := moveStamp(t, p, pid)
+	if stamp != pn.Stamp {
+		t.Fatalf("the move's record has stamp %#x, the probe's entry %#x", stamp, pn.Stamp)
+	}
+	if err := p.SetPlace(pid, pn.Start, stamp, false); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.WriteString(in, "x")
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("child: %v", err)
+	}
+	if got := records(t, p, pid); got.sendto != 0 {
+		t.Errorf("%d sendto records of a host process under a container-only filter, want 0", got.sendto)
+	}
+}
+
+// containerOnlyProbe loads and attaches a probe that captures sendto
+// only of processes it trusts to run in a container.
+func containerOnlyProbe(t *testing.T) *Probe {
+	t.Helper()
+	p, err := Load(Options{SelfTGID: uint32(os.Getpid()), CPUsPerRing: 64, RingBytes: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	if err := p.Update(func(u *SpecUpdate) {
+		u.SetSpec(44, Spec{FDSrc: 1, NArgs: 6})
+		u.SetMode(44, Capture)
+		u.SetFilter(44, &Filter{WhereOn: true, Where: PlaceContainer})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Attach(); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// moveStamp reads the rings up to process pid's cgroup record and
+// returns its place stamp (VG_SEC_PLACE).
+func moveStamp(t *testing.T, p *Probe, pid uint32) uint64 {
+	t.Helper()
+	var rec ringbuf.Record
+	for _, rd := range p.Readers {
+		rd.SetDeadline(time.Now().Add(200 * time.Millisecond))
+		for rd.ReadInto(&rec) == nil {
+			b := rec.RawSample
+			le := binary.LittleEndian
+			if len(b) < 32 || le.Uint32(b[16:]) != pid || le.Uint16(b[24:]) != 1003 {
+				continue
+			}
+			for off := 32 + 8*int(b[30]); off+4 <= len(b); {
+				n, typ := int(le.Uint16(b[off:])), b[off+2]
+				if typ == 19 && n == 8 && off+12 <= len(b) {
+					return le.Uint64(b[off+4:])
+				}
+				off += 4 + n
+			}
+			t.Fatal("the cgroup record has no place stamp")
+		}
+	}
+	t.Fatal("no cgroup record of the moved process")
+	return 0
 }

@@ -32,6 +32,5 @@ func (p *Probe) SeedName(tgid uint32, comm string) error {
 type procName struct {
 	Comm  [MaxName + 1]byte
 	Start uint64
-	Moves uint32
-	_     uint32
+	Stamp uint64
 }

@@ -13,21 +13,22 @@ const (
 // procPlace is bpf/vigil.bpf.c's struct proc_place.
 type procPlace struct {
 	Start uint64
-	Moves uint32
+	Stamp uint64
 	Place uint8
-	_     [3]uint8
+	_     [7]uint8
 }
 
 // SetPlace tells the probe where process tgid runs, as the receiver
-// decided it after reading the process's records up to one that showed
-// its start time startBootNs (the record's, boot-based) and moves cgroup
-// moves. The probe trusts it only while the process it sees has that
-// start time and that many moves, so a late call never mislabels a
+// decided it from a fork, exec or cgroup record of the process that
+// showed its start time startBootNs (the record's, boot-based) and the
+// place stamp stamp (event.SecPlace: the probe's, issued once, renewed at
+// every cgroup move). The probe trusts it only while the process it sees
+// has that start time and that stamp, so a late call never mislabels a
 // process that moved since or a new process with the same pid: those pass
 // every place filter until the receiver catches up. The entry goes when
 // the process exits.
-func (p *Probe) SetPlace(tgid uint32, startBootNs uint64, moves uint32, inContainer bool) error {
-	v := procPlace{Start: startBootNs, Moves: moves, Place: PlaceHost}
+func (p *Probe) SetPlace(tgid uint32, startBootNs, stamp uint64, inContainer bool) error {
+	v := procPlace{Start: startBootNs, Stamp: stamp, Place: PlaceHost}
 	if inContainer {
 		v.Place = PlaceContainer
 	}

@@ -45,16 +45,15 @@ type vigilProcName struct {
 	_     structs.HostLayout
 	Comm  [16]int8
 	Start uint64
-	Moves uint32
-	Pad   uint32
+	Stamp uint64
 }
 
 type vigilProcPlace struct {
 	_     structs.HostLayout
 	Start uint64
-	Moves uint32
+	Stamp uint64
 	Place uint8
-	Pad   [3]uint8
+	Pad   [7]uint8
 }
 
 type vigilScratchBuf struct {
@@ -105,6 +104,7 @@ const (
 	vigilMapFiltered          = "filtered"
 	vigilMapNameFilter        = "name_filter"
 	vigilMapPathFilter        = "path_filter"
+	vigilMapPlaceSeq          = "place_seq"
 	vigilMapProcNames         = "proc_names"
 	vigilMapProcPlaces        = "proc_places"
 	vigilMapRings             = "rings"
@@ -188,6 +188,7 @@ type vigilMapSpecs struct {
 	Filtered    *ebpf.MapSpec `ebpf:"filtered"`
 	NameFilter  *ebpf.MapSpec `ebpf:"name_filter"`
 	PathFilter  *ebpf.MapSpec `ebpf:"path_filter"`
+	PlaceSeq    *ebpf.MapSpec `ebpf:"place_seq"`
 	ProcNames   *ebpf.MapSpec `ebpf:"proc_names"`
 	ProcPlaces  *ebpf.MapSpec `ebpf:"proc_places"`
 	Rings       *ebpf.MapSpec `ebpf:"rings"`
@@ -237,6 +238,7 @@ type vigilMaps struct {
 	Filtered    *ebpf.Map `ebpf:"filtered"`
 	NameFilter  *ebpf.Map `ebpf:"name_filter"`
 	PathFilter  *ebpf.Map `ebpf:"path_filter"`
+	PlaceSeq    *ebpf.Map `ebpf:"place_seq"`
 	ProcNames   *ebpf.Map `ebpf:"proc_names"`
 	ProcPlaces  *ebpf.Map `ebpf:"proc_places"`
 	Rings       *ebpf.Map `ebpf:"rings"`
@@ -258,6 +260,7 @@ func (m *vigilMaps) Close() error {
 		m.Filtered,
 		m.NameFilter,
 		m.PathFilter,
+		m.PlaceSeq,
 		m.ProcNames,
 		m.ProcPlaces,
 		m.Rings,

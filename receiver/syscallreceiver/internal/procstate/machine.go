@@ -97,7 +97,7 @@ func (m *Machine) Next(raw []byte) (r *event.Record, sc *syscalls.Syscall, p *pr
 			break
 		}
 		p := m.Table.Get(int64(r.TGID))
-		p.CgroupMoves++
+		p.PlaceStamp = r.PlaceStamp()
 		if ok && p.Container != info {
 			p.Container = info
 			m.Table.Changed(p)
@@ -185,6 +185,7 @@ func (m *Machine) onFork(r *event.Record) {
 		// placeholder whose command line was never made)
 		child.SetCmdline()
 	}
+	child.PlaceStamp = r.PlaceStamp()
 	m.Table.Put(child)
 	m.placed(child)
 }
@@ -241,6 +242,7 @@ func (m *Machine) onExec(r *event.Record) {
 	if info, ok := m.containerOf(r); ok {
 		p.Container = info
 	}
+	p.PlaceStamp = r.PlaceStamp()
 	p.SetCmdline()
 	m.Table.Changed(p)
 	m.placed(p)

@@ -56,12 +56,12 @@ type Process struct {
 	// find anywhere (the process exited before it could be read).
 	Loaded bool
 	// StartBootNs is the start time as the probe reads it (boot-based;
-	// 0 for a process read from /proc), and CgroupMoves the cgroup moves
-	// of the process read since its fork: with them the probe can tell
-	// whether what the receiver says of the process is still about it
-	// (procstate.Machine.Placed).
+	// 0 for a process read from /proc), and PlaceStamp the probe's place
+	// stamp in the process's last fork, exec or cgroup record (0: none):
+	// with them the probe can tell whether what the receiver says of the
+	// process is still about it (procstate.Machine.Placed).
 	StartBootNs uint64
-	CgroupMoves uint32
+	PlaceStamp  uint64
 
 	elem  *list.Element
 	stamp uint64 // changes with the process's own context (Changed, Put)
@@ -105,6 +105,10 @@ type Table struct {
 	// Loader fills a process the table has not seen from the system
 	// (/proc); nil disables lazy loading.
 	Loader func(pid int64) (*Process, bool)
+	// Evicted, when set, is told of a live process Put dropped to stay
+	// within Max: what the table knew of it is gone, and Loader will give
+	// the process back from the system when a record names it again.
+	Evicted func(pid int64)
 
 	// context versioning (context.go)
 	stamps, gen, epoch, versions uint64
@@ -158,6 +162,9 @@ func (t *Table) Put(p *Process) {
 		t.lru.Remove(back)
 		delete(t.procs, victim.PID)
 		t.Evictions++
+		if t.Evicted != nil {
+			t.Evicted(victim.PID)
+		}
 	}
 }
 
@@ -212,7 +219,7 @@ func (t *Table) Ancestors(p *Process, max int, fn func(a *Process)) {
 func Fork(parent *Process, pid, ppid, vpid int64) *Process {
 	c := *parent
 	c.PID, c.PPID, c.VPID = pid, ppid, vpid
-	c.CgroupMoves = 0
+	c.PlaceStamp = 0
 	c.elem = nil
 	c.ctx = ctxCache{}
 	c.lostParent = 0

@@ -7,6 +7,8 @@ import (
 
 func TestEvictionIsCountedAndLRU(t *testing.T) {
 	tb := New(3)
+	var evicted []int64
+	tb.Evicted = func(pid int64) { evicted = append(evicted, pid) }
 	for pid := int64(1); pid <= 3; pid++ {
 		tb.Put(&Process{PID: pid})
 	}
@@ -15,7 +17,13 @@ func TestEvictionIsCountedAndLRU(t *testing.T) {
 	if tb.Len() != 3 || tb.Evictions != 1 || tb.Peek(2) != nil || tb.Peek(1) == nil {
 		t.Fatalf("len %d evictions %d, 2 held %v", tb.Len(), tb.Evictions, tb.Peek(2) != nil)
 	}
-	tb.Remove(4)
+	if len(evicted) != 1 || evicted[0] != 2 {
+		t.Fatalf("Evicted told of %v, want [2]", evicted)
+	}
+	tb.Remove(4) // an exit is no eviction
+	if len(evicted) != 1 {
+		t.Fatalf("Evicted told of %v after an exit", evicted)
+	}
 	if tb.Len() != 2 {
 		t.Fatalf("len %d after remove", tb.Len())
 	}
