@@ -23,8 +23,8 @@ import (
 )
 
 // openHelper, run as a child of the test binary, renames its thread to
-// $VIGIL_RENAME when set (prctl PR_SET_NAME), waits $VIGIL_WAIT_MS, then
-// opens the paths of $VIGIL_OPEN from that thread, then waits
+// $VIGIL_RENAME when set (prctl PR_SET_NAME), waits $VIGIL_WAIT_MS and
+// until the file $VIGIL_GO exists (when set), then opens the paths of $VIGIL_OPEN from that thread, then waits
 // $VIGIL_LINGER_MS.
 func openHelper() {
 	runtime.LockOSThread()
@@ -36,6 +36,15 @@ func openHelper() {
 	}
 	ms, _ := strconv.Atoi(os.Getenv("VIGIL_WAIT_MS"))
 	time.Sleep(time.Duration(ms) * time.Millisecond)
+	if goFile := os.Getenv("VIGIL_GO"); goFile != "" {
+		// the test says when: a loaded machine can take longer than any
+		// fixed wait to start the receiver
+		for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+			if _, err := os.Stat(goFile); err == nil {
+				break
+			}
+		}
+	}
 	for _, p := range filepath.SplitList(os.Getenv("VIGIL_OPEN")) {
 		if fd, err := unix.Open(p, unix.O_RDONLY|unix.O_CLOEXEC, 0); err == nil {
 			unix.Close(fd)
@@ -302,9 +311,10 @@ func TestKernelFilterNameOfOlderProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	other, mine := tempFile(t, dir, "other"), tempFile(t, dir, "mine")
+	goFile := filepath.Join(dir, "go")
 	start := func(exe, path string) *exec.Cmd {
 		cmd := exec.Command(exe, "-test.run", "^$")
-		cmd.Env = append(os.Environ(), "VIGIL_TEST_HELPER=open", "VIGIL_OPEN="+path, "VIGIL_WAIT_MS=2500")
+		cmd.Env = append(os.Environ(), "VIGIL_TEST_HELPER=open", "VIGIL_OPEN="+path, "VIGIL_GO="+goFile)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -316,6 +326,11 @@ func TestKernelFilterNameOfOlderProcess(t *testing.T) {
 	sink, _ := filterReceiver(t, captureplan.Plan{Syscalls: []string{"openat"}, Filters: map[string]captureplan.Filter{
 		"openat": {Outcome: 3, Proto: 7, Access: 15, Path: [4]captureplan.Paths{sel, sel, sel, sel}},
 	}})
+	// the receiver has started (the probe attached, the names seeded):
+	// now the helpers open
+	if err := os.WriteFile(goFile, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if err := otherCmd.Wait(); err != nil {
 		t.Fatal(err)
 	}
