@@ -21,7 +21,7 @@ func (p *Probe) SetDiscarding(gen, entries uint32, pathArg, flagsArg *[MaxSyscal
 // PutDiscarder installs (or refreshes) a discarder.
 func (p *Probe) PutDiscarder(k *DiscardKey, s *DiscardStamp) error {
 	key := vigilVgDiscKey{Nr: k.NR, Mntns: k.MntNS, Ino: k.Ino, Phash: k.PHash, Dev: k.Dev, Mode: k.Mode}
-	val := vigilVgDiscVal{CtimeSec: s.CtimeSec, CtimeNsec: s.CtimeNsec, Igen: s.IGen, Epoch: s.Epoch, Gen: s.Gen}
+	val := vigilVgDiscVal{CtimeSec: s.CtimeSec, CtimeNsec: s.CtimeNsec, Igen: s.IGen, Gen: s.Gen}
 	return p.objs.Discarders.Put(&key, &val)
 }
 
@@ -58,11 +58,4 @@ func (p *Probe) DiscardStats(nrs []int, hits, stale []uint64) error {
 		}
 	}
 	return nil
-}
-
-// DiscardEpoch is the probe's path epoch (for tests).
-func (p *Probe) DiscardEpoch() (uint32, error) {
-	var e uint32
-	err := p.objs.DiscEpoch.Lookup(uint32(0), &e)
-	return e, err
 }
