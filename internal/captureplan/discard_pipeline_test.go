@@ -352,3 +352,33 @@ func TestDiscardersPerMountNamespace(t *testing.T) {
 	}
 	g.learned(plain, 3)
 }
+
+// TestDiscardersPathLimit: a path of 254 bytes is discarded, one of 255
+// is not (the probe reads 256 bytes with the NUL and leaves a read that
+// fills them), as the receiver README says.
+func TestDiscardersPathLimit(t *testing.T) {
+	g := newDiscardRig(t)
+	at := func(n int) string {
+		// directories of up to 100 bytes, then a file name to make n
+		p := g.dir
+		for n-len(p) > 101 {
+			p = filepath.Join(p, strings.Repeat("d", 100))
+		}
+		p = filepath.Join(p, strings.Repeat("f", n-len(p)-1))
+		if len(p) != n {
+			t.Fatalf("built a path of %d bytes, want %d", len(p), n)
+		}
+		rel, err := filepath.Rel(g.dir, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g.file(rel)
+	}
+	short, long := at(254), at(255)
+	g.learned(short, 3)
+	for i := 0; i < 3; i++ {
+		if n := g.opens(long, 1); n != 1 {
+			t.Fatalf("open %d of a 255-byte path: %d records, want 1", i+1, n)
+		}
+	}
+}
