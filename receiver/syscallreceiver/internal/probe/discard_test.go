@@ -49,3 +49,45 @@ func TestDeleteDiscardersBatch(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// BenchmarkRetireDiscarders: deleting a full default map (16,384 entries)
+// one syscall per key against one batch, as a reload does.
+func BenchmarkRetireDiscarders(b *testing.B) {
+	requireRoot(b)
+	p, err := Load(Options{CPUsPerRing: 1, RingBytes: 1 << 16})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	keys := make([]DiscardKey, 16384)
+	for i := range keys {
+		keys[i] = DiscardKey{NR: 257, Ino: uint64(i + 1), PHash: uint64(i) + 1}
+	}
+	fill := func() {
+		for i := range keys {
+			if err := p.PutDiscarder(&keys[i], &DiscardStamp{Gen: 1}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Run("per-key", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			fill()
+			b.StartTimer()
+			for i := range keys {
+				p.DeleteDiscarder(&keys[i])
+			}
+		}
+	})
+	b.Run("batch", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			fill()
+			b.StartTimer()
+			if err := p.DeleteDiscarders(keys); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
