@@ -29,7 +29,7 @@ type Oracle struct {
 
 // New builds the oracle of rs's enabled syscall rules, or returns nil
 // (discard nothing) when some rule that can match a syscall outside the
-// open family reads a file's path from the fd table (fdTableReader).
+// open family reads a file's path from the fd table (FDTableReader).
 func New(rs *rules.Ruleset) *Oracle {
 	o := &Oracle{residual: map[string][]*node{}}
 	var active []*rules.Rule
