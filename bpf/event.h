@@ -225,8 +225,8 @@ struct vg_disc_val {
 	__s64 ctime_sec; /* the inode's ctime when the record was made */
 	__u32 ctime_nsec;
 	__u32 igen;  /* i_generation */
-	__u32 epoch; /* disc_epoch when the record was made */
 	__u32 gen;   /* the disc_ctl.gen the entry belongs to (set by the receiver) */
+	__u32 pad;
 };
 
 struct vg_disc {

@@ -1192,9 +1192,11 @@ static __always_inline bool approve(struct scratch_buf *sb, struct spec *sp, __u
  * rules see under another fd.name) from reaching an entry made for
  * another name. An entry is stale, deleted and the call passed, when the
  * inode's ctime or generation changed (rename, unlink, link, chmod, chown,
- * write: a reused inode number has a new ctime and generation), when a
- * rename, mount or umount anywhere moved paths (disc_epoch) or when the
- * rules changed (disc_ctl.gen). */
+ * write: a reused inode number has a new ctime and generation) or when the
+ * rules changed (disc_ctl.gen). A rename or mount elsewhere needs no
+ * invalidation: what the rules are asked depends only on the syscall, the
+ * access mode and the path as passed, and a path that now leads to another
+ * inode gives another key, a directory renamed away another path hash. */
 #define VG_DISC_MAX 65536
 
 struct {
@@ -1211,15 +1213,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct vg_disc_ctl);
 } disc_ctl SEC(".maps");
-
-/* Bumped by every successful rename, mount, umount, move_mount and
- * pivot_root: a path may now name another inode, or an inode another path. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} disc_epoch SEC(".maps");
 
 /* The key and stamp of the call being recorded, for its VG_SEC_DISC. */
 struct disc_note {
@@ -1249,39 +1242,6 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } disc_stale SEC(".maps");
-
-/* Syscalls that move paths between inodes, native x86-64 and ia32. */
-static __always_inline void disc_moved(__u64 nr, long ret)
-{
-	if (ret != 0)
-		return;
-	switch (nr) {
-	case 82:  /* rename */
-	case 155: /* pivot_root */
-	case 165: /* mount */
-	case 166: /* umount2 */
-	case 264: /* renameat */
-	case 316: /* renameat2 */
-	case 429: /* move_mount (the same number on ia32) */
-		break;
-	case 21:  /* ia32 mount */
-	case 22:  /* ia32 umount */
-	case 38:  /* ia32 rename */
-	case 52:  /* ia32 umount2 */
-	case 217: /* ia32 pivot_root */
-	case 302: /* ia32 renameat */
-	case 353: /* ia32 renameat2 */
-		if (!in_ia32_syscall())
-			return;
-		break;
-	default:
-		return;
-	}
-	__u32 zero = 0;
-	__u32 *e = bpf_map_lookup_elem(&disc_epoch, &zero);
-	if (e)
-		__sync_fetch_and_add(e, 1);
-}
 
 /* FNV-1a 64 of the user path at upath, read into the start of the scratch
  * buffer (the record overwrites it afterwards); 0 when it is not absolute
@@ -1342,9 +1302,6 @@ GLOBAL int disc_lookup(struct scratch_buf *sb, struct disc_note *note, struct vg
 		d->val.ctime_nsec = ts.tv_nsec & 0x7fffffff;
 	}
 	d->val.igen = BPF_CORE_READ(ino, i_generation);
-	__u32 zero = 0;
-	__u32 *e = bpf_map_lookup_elem(&disc_epoch, &zero);
-	d->val.epoch = e ? *e : 0;
 	d->val.gen = ctl->gen;
 	note->valid = 1;
 	if (!ctl->entries)
@@ -1354,7 +1311,7 @@ GLOBAL int disc_lookup(struct scratch_buf *sb, struct disc_note *note, struct vg
 		return 0;
 	__u32 nr = d->key.nr;
 	if (v->ctime_sec == d->val.ctime_sec && v->ctime_nsec == d->val.ctime_nsec && v->igen == d->val.igen &&
-	    v->epoch == d->val.epoch && v->gen == d->val.gen) {
+	    v->gen == d->val.gen) {
 		note->valid = 0;
 		__u64 *c = bpf_map_lookup_elem(&disc_hits, &nr);
 		if (c)
@@ -1416,7 +1373,6 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	__u64 nr = regs->orig_ax;
 	if (nr >= VG_MAX_SYSCALLS)
 		return 0;
-	disc_moved(nr, ret);
 	__u32 key = nr, slot = 0;
 	void *specs = bpf_map_lookup_elem(&syscall_spec, &slot);
 	if (!specs)

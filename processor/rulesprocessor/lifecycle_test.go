@@ -207,3 +207,32 @@ func logMessages(o *observer.ObservedLogs) []string {
 	}
 	return out
 }
+
+// A rule that reads a file's path on fchmod would see a discarded open's
+// fd named from /proc: the processor publishes no discard oracle, which
+// turns discarding off for every publisher.
+func TestNoDiscardsWhileRuleReadsFDPath(t *testing.T) {
+	cfg := createDefaultConfig()
+	cfg.Files = []string{writeFile(t, t.TempDir(), "fd.yaml", `
+- rule: Secret opened
+  desc: d
+  condition: evt.type = openat and fd.name startswith /srv/secret
+  output: o
+  priority: WARNING
+- rule: Secret chmod
+  desc: d
+  condition: evt.type = fchmod and fd.name startswith /srv/secret
+  output: o
+  priority: WARNING
+`)}
+	set := metadatatest.NewSettings(componenttest.NewTelemetry())
+	set.ID = component.NewIDWithName(component.MustNewType("rules"), "fdpath")
+	p, err := NewFactory().CreateLogs(context.Background(), set, cfg, new(consumertest.LogsSink))
+	require.NoError(t, err)
+	require.NoError(t, p.Start(context.Background(), componenttest.NewNopHost()))
+	t.Cleanup(func() { require.NoError(t, p.Shutdown(context.Background())) })
+	plan := captureplan.Default.Current()
+	require.True(t, plan.Published)
+	assert.Contains(t, plan.Syscalls, "fchmod")
+	assert.Nil(t, plan.Discards, "an fchmod rule reads fd.name: nothing may be discarded")
+}

@@ -22,7 +22,11 @@ func (st *ruleState) plan() captureplan.Plan {
 	d := approver.Derive(st.rs)
 	p.Filters = map[string]captureplan.Filter{}
 	p.SocketNames = d.SocketNames
-	p.Discards = discarder.New(st.rs).Discards
+	if o := discarder.New(st.rs); o != nil {
+		// a nil oracle is "discard nothing": a publisher without one
+		// turns discarding off for every publisher
+		p.Discards = o.Discards
+	}
 	for sc, f := range d.Filters {
 		if f.IsAll() {
 			continue

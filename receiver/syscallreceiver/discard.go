@@ -65,10 +65,13 @@ func (d *discarders) retire() error {
 	if err := d.p.SetDiscarding(d.gen, 0, &none, &none); err != nil {
 		return err
 	}
-	d.lru.each(func(k *probe.DiscardKey) { d.p.DeleteDiscarder(k) })
-	d.lru.clear()
 	clear(d.answers[:])
-	return nil
+	// one batch, not a syscall per key; a reload is rare, so the list is
+	// not kept
+	keys := make([]probe.DiscardKey, 0, d.lru.len())
+	d.lru.each(func(k *probe.DiscardKey) { keys = append(keys, *k) })
+	d.lru.clear()
+	return d.p.DeleteDiscarders(keys)
 }
 
 // enable turns discarding on for the open-family syscalls the plan emits,

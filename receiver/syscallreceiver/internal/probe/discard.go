@@ -16,13 +16,12 @@ type DiscardKey struct {
 }
 
 // DiscardStamp is what makes a discarder stale (struct vg_disc_val): the
-// inode's ctime and generation and the path epoch when the record was
-// made, and the generation of the rules it was judged by.
+// inode's ctime and generation when the record was made, and the
+// generation of the rules it was judged by.
 type DiscardStamp struct {
 	CtimeSec  int64
 	CtimeNsec uint32
 	IGen      uint32
-	Epoch     uint32
 	Gen       uint32
 }
 
@@ -42,7 +41,7 @@ func ParseDiscard(b []byte) (DiscardKey, DiscardStamp, bool) {
 	}
 	le := binary.LittleEndian
 	k := DiscardKey{NR: le.Uint32(b), MntNS: le.Uint32(b[4:]), Ino: le.Uint64(b[8:]), PHash: le.Uint64(b[16:]), Dev: le.Uint32(b[24:]), Mode: le.Uint32(b[28:])}
-	s := DiscardStamp{CtimeSec: int64(le.Uint64(b[32:])), CtimeNsec: le.Uint32(b[40:]), IGen: le.Uint32(b[44:]), Epoch: le.Uint32(b[48:]), Gen: le.Uint32(b[52:])}
+	s := DiscardStamp{CtimeSec: int64(le.Uint64(b[32:])), CtimeNsec: le.Uint32(b[40:]), IGen: le.Uint32(b[44:]), Gen: le.Uint32(b[48:])}
 	return k, s, true
 }
 

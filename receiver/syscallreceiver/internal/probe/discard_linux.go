@@ -2,7 +2,12 @@
 
 package probe
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+
+	"github.com/cilium/ebpf"
+)
 
 // SetDiscarding tells the probe which syscalls may be discarded (pathArg
 // by syscall number: the index + 1 of the path argument, 0 for none;
@@ -21,7 +26,7 @@ func (p *Probe) SetDiscarding(gen, entries uint32, pathArg, flagsArg *[MaxSyscal
 // PutDiscarder installs (or refreshes) a discarder.
 func (p *Probe) PutDiscarder(k *DiscardKey, s *DiscardStamp) error {
 	key := vigilVgDiscKey{Nr: k.NR, Mntns: k.MntNS, Ino: k.Ino, Phash: k.PHash, Dev: k.Dev, Mode: k.Mode}
-	val := vigilVgDiscVal{CtimeSec: s.CtimeSec, CtimeNsec: s.CtimeNsec, Igen: s.IGen, Epoch: s.Epoch, Gen: s.Gen}
+	val := vigilVgDiscVal{CtimeSec: s.CtimeSec, CtimeNsec: s.CtimeNsec, Igen: s.IGen, Gen: s.Gen}
 	return p.objs.Discarders.Put(&key, &val)
 }
 
@@ -30,6 +35,41 @@ func (p *Probe) PutDiscarder(k *DiscardKey, s *DiscardStamp) error {
 func (p *Probe) DeleteDiscarder(k *DiscardKey) {
 	key := vigilVgDiscKey{Nr: k.NR, Mntns: k.MntNS, Ino: k.Ino, Phash: k.PHash, Dev: k.Dev, Mode: k.Mode}
 	_ = p.objs.Discarders.Delete(&key)
+}
+
+// DeleteDiscarders removes the discarders of keys in as few syscalls as
+// the kernel allows (one batch, where it has the batch API, instead of one
+// call per key: a reload retires up to MaxDiscarders entries on the
+// reader's goroutine). Ones the probe already deleted as stale are no
+// error.
+func (p *Probe) DeleteDiscarders(keys []DiscardKey) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	buf := make([]vigilVgDiscKey, len(keys))
+	for i, k := range keys {
+		buf[i] = vigilVgDiscKey{Nr: k.NR, Mntns: k.MntNS, Ino: k.Ino, Phash: k.PHash, Dev: k.Dev, Mode: k.Mode}
+	}
+	for len(buf) > 0 {
+		n, err := p.objs.Discarders.BatchDelete(buf, nil)
+		switch {
+		case err == nil:
+			return nil
+		case errors.Is(err, ebpf.ErrNotSupported):
+			// no batch API (before Linux 5.6): one call per key
+			for i := range buf {
+				_ = p.objs.Discarders.Delete(&buf[i])
+			}
+			return nil
+		case errors.Is(err, ebpf.ErrKeyNotExist) && n < len(buf):
+			// the kernel stops at a missing key, after deleting the n
+			// before it: go on past it
+			buf = buf[n+1:]
+		default:
+			return fmt.Errorf("deleting %d discarders: %w", len(buf), err)
+		}
+	}
+	return nil
 }
 
 // DiscardStats fills hits and stale (MaxSyscalls long each) with the
@@ -58,11 +98,4 @@ func (p *Probe) DiscardStats(nrs []int, hits, stale []uint64) error {
 		}
 	}
 	return nil
-}
-
-// DiscardEpoch is the probe's path epoch (for tests).
-func (p *Probe) DiscardEpoch() (uint32, error) {
-	var e uint32
-	err := p.objs.DiscEpoch.Lookup(uint32(0), &e)
-	return e, err
 }

@@ -81,8 +81,8 @@ func (p *Probe) SetDiscarding(uint32, uint32, *[MaxSyscalls]uint8, *[MaxSyscalls
 }
 func (p *Probe) PutDiscarder(*DiscardKey, *DiscardStamp) error { return errors.ErrUnsupported }
 func (p *Probe) DeleteDiscarder(*DiscardKey)                   {}
+func (p *Probe) DeleteDiscarders([]DiscardKey) error           { return errors.ErrUnsupported }
 func (p *Probe) DiscardStats([]int, []uint64, []uint64) error  { return errors.ErrUnsupported }
-func (p *Probe) DiscardEpoch() (uint32, error)                 { return 0, errors.ErrUnsupported }
 func (p *Probe) SetPlace(uint32, uint64, uint64, bool) error   { return errors.ErrUnsupported }
 func (p *Probe) SeedName(uint32, string) error                 { return errors.ErrUnsupported }
 func (p *Probe) Forget(uint32)                                 {}

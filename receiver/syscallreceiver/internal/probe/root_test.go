@@ -9,7 +9,7 @@ import (
 
 // requireRoot skips a test that loads the probe when not root, except
 // under CI, where it must run.
-func requireRoot(t *testing.T) {
+func requireRoot(t testing.TB) {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		if os.Getenv("CI") == "true" {

@@ -84,8 +84,8 @@ type vigilVgDiscVal struct {
 	CtimeSec  int64
 	CtimeNsec uint32
 	Igen      uint32
-	Epoch     uint32
 	Gen       uint32
+	Pad       uint32
 }
 
 // Names of all BPF objects in the ELF.
@@ -95,7 +95,6 @@ const (
 	vigilMapClosedFds         = "closed_fds"
 	vigilMapCompatDrops       = "compat_drops"
 	vigilMapDiscCtl           = "disc_ctl"
-	vigilMapDiscEpoch         = "disc_epoch"
 	vigilMapDiscHits          = "disc_hits"
 	vigilMapDiscNotes         = "disc_notes"
 	vigilMapDiscStale         = "disc_stale"
@@ -179,7 +178,6 @@ type vigilMapSpecs struct {
 	ClosedFds   *ebpf.MapSpec `ebpf:"closed_fds"`
 	CompatDrops *ebpf.MapSpec `ebpf:"compat_drops"`
 	DiscCtl     *ebpf.MapSpec `ebpf:"disc_ctl"`
-	DiscEpoch   *ebpf.MapSpec `ebpf:"disc_epoch"`
 	DiscHits    *ebpf.MapSpec `ebpf:"disc_hits"`
 	DiscNotes   *ebpf.MapSpec `ebpf:"disc_notes"`
 	DiscStale   *ebpf.MapSpec `ebpf:"disc_stale"`
@@ -229,7 +227,6 @@ type vigilMaps struct {
 	ClosedFds   *ebpf.Map `ebpf:"closed_fds"`
 	CompatDrops *ebpf.Map `ebpf:"compat_drops"`
 	DiscCtl     *ebpf.Map `ebpf:"disc_ctl"`
-	DiscEpoch   *ebpf.Map `ebpf:"disc_epoch"`
 	DiscHits    *ebpf.Map `ebpf:"disc_hits"`
 	DiscNotes   *ebpf.Map `ebpf:"disc_notes"`
 	DiscStale   *ebpf.Map `ebpf:"disc_stale"`
@@ -251,7 +248,6 @@ func (m *vigilMaps) Close() error {
 		m.ClosedFds,
 		m.CompatDrops,
 		m.DiscCtl,
-		m.DiscEpoch,
 		m.DiscHits,
 		m.DiscNotes,
 		m.DiscStale,
