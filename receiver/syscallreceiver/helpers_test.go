@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/receiver"
 	"go.opentelemetry.io/collector/receiver/receivertest"
 
 	"github.com/vigil-sec/vigil/eventattr"
@@ -31,8 +32,15 @@ func requireRoot(t *testing.T) {
 // startReceiver runs a receiver with cfg into a sink until the test ends.
 func startReceiver(t *testing.T, cfg *Config) *consumertest.LogsSink {
 	t.Helper()
+	return startReceiverWith(t, receivertest.NewNopSettings(metadata.Type), cfg)
+}
+
+// startReceiverWith is startReceiver with the receiver's settings (a
+// test's telemetry).
+func startReceiverWith(t *testing.T, set receiver.Settings, cfg *Config) *consumertest.LogsSink {
+	t.Helper()
 	sink := new(consumertest.LogsSink)
-	r, err := NewFactory().CreateLogs(context.Background(), receivertest.NewNopSettings(metadata.Type), cfg, sink)
+	r, err := NewFactory().CreateLogs(context.Background(), set, cfg, sink)
 	if err != nil {
 		t.Fatal(err)
 	}

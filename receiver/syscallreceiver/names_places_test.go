@@ -79,20 +79,7 @@ func filterReceiverWith(t *testing.T, plan captureplan.Plan, cfg *Config) (*cons
 	reg.Publish("rules/a", plan)
 	tt := componenttest.NewTelemetry()
 	t.Cleanup(func() { _ = tt.Shutdown(context.Background()) })
-	sink := new(consumertest.LogsSink)
-	r, err := NewFactory().CreateLogs(context.Background(), metadatatest.NewSettings(tt), cfg, sink)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := r.Start(context.Background(), nil); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := r.Shutdown(context.Background()); err != nil {
-			t.Error(err)
-		}
-	})
-	return sink, tt
+	return startReceiverWith(t, metadatatest.NewSettings(tt), cfg), tt
 }
 
 // opened reports whether an openat record of path by process pid reached

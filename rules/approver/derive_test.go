@@ -2,6 +2,7 @@ package approver
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -405,11 +406,7 @@ func pathCorpus(rs *rules.Ruleset, filters map[string]Filter) []string {
 	for _, p := range []string{"/etc/shadow", "/etc/passwd", "/root/.ssh/id_rsa", "/tmp/x", "/dev/shm/x", "/proc/self/mem", "/usr/bin/bash", "/var/log/syslog", "/etc/ld.so.preload", "/boot/vmlinuz"} {
 		add(p)
 	}
-	out := make([]string, 0, len(seen))
-	for p := range seen {
-		out = append(out, p)
-	}
-	return out
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // nameCorpus: every process name the derived filters hold, each with a
@@ -424,12 +421,7 @@ func nameCorpus(filters map[string]Filter) []string {
 			}
 		}
 	}
-	out := make([]string, 0, len(seen))
-	for n := range seen {
-		out = append(out, n)
-	}
-	slices.Sort(out)
-	return out
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // TestDeriveAccessModes: a rule that only matches write opens (the

@@ -1,9 +1,10 @@
 package discarder
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 
@@ -307,12 +308,7 @@ func corpus(rs *rules.Ruleset) []string {
 		"/usr/bin/bash", "/var/log/syslog", "/etc/ld.so.preload", "/usr/lib/x86_64-linux-gnu/libc.so.6", "/home/u/.bashrc"} {
 		add(p)
 	}
-	out := make([]string, 0, len(seen))
-	for p := range seen {
-		out = append(out, p)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // TestAccessModeBound: the open's access mode is bound, so a rule on write
