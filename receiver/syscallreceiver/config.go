@@ -30,8 +30,9 @@ type Config struct {
 	MaxBatchSize int `mapstructure:"max_batch_size"`
 	// FlushInterval is the longest a record waits in a batch.
 	FlushInterval time.Duration `mapstructure:"flush_interval"`
-	// PollInterval is how long the reader sleeps when the rings are empty
-	// (the probe never wakes it, to keep the kernel side cheap).
+	// PollInterval is the shortest the reader sleeps when the rings are
+	// empty (the probe never wakes it, to keep the kernel side cheap); the
+	// sleep grows towards MaxPollInterval while they fill slowly.
 	PollInterval time.Duration `mapstructure:"poll_interval"`
 	// MaxPollInterval is the longest the reader sleeps: while the rings
 	// fill slowly the sleep grows from PollInterval towards it, as long
