@@ -25,8 +25,7 @@ import (
 //
 // Everything here runs on the reader's goroutine.
 type discarders struct {
-	p   *probe.Probe
-	max int
+	p *probe.Probe
 	// gen is the rules' generation the kernel holds entries to; each
 	// plan change bumps it
 	gen uint32
@@ -38,7 +37,6 @@ type discarders struct {
 	pathArg [probe.MaxSyscalls]uint8
 	// flagsArg[nr] is where its open flags are (probe.Filter.FlagsArg)
 	flagsArg [probe.MaxSyscalls]uint8
-	names    [probe.MaxSyscalls]string
 	// answers caches the oracle's answer by syscall, access mode and path
 	// as passed
 	answers [probe.MaxSyscalls][4]map[string]bool
@@ -51,7 +49,7 @@ type discarders struct {
 const maxAnswers = 8192
 
 func newDiscarders(p *probe.Probe, max int) *discarders {
-	return &discarders{p: p, max: max, lru: newKeyLRU(max)}
+	return &discarders{p: p, lru: newKeyLRU(max)}
 }
 
 // retire makes every entry stale and stops discarding: called before the
@@ -89,7 +87,6 @@ func (d *discarders) enable(plan captureplan.Merged, emit []bool) error {
 		if arg, ok := pathArg(s); ok {
 			d.pathArg[s.NR] = arg + 1
 			d.flagsArg[s.NR], _ = flagsArg(s) // none (creat): mode 0
-			d.names[s.NR] = s.Name
 		}
 	}
 	return d.p.SetDiscarding(d.gen, 0, &d.pathArg, &d.flagsArg)
@@ -187,7 +184,7 @@ func (d *discarders) discards(nr int, mode uint8, raw []byte) bool {
 		m = make(map[string]bool, 64)
 		d.answers[nr][mode] = m
 	}
-	v := d.oracle(d.names[nr], path.Clean(string(raw)), mode)
+	v := d.oracle(syscalls.ByNumber(nr).Name, path.Clean(string(raw)), mode)
 	m[string(raw)] = v
 	return v
 }

@@ -23,9 +23,14 @@ func (p *Probe) SetDiscarding(gen, entries uint32, pathArg, flagsArg *[MaxSyscal
 	return nil
 }
 
+// kernel is k in the probe's layout.
+func (k *DiscardKey) kernel() vigilVgDiscKey {
+	return vigilVgDiscKey{Nr: k.NR, Mntns: k.MntNS, Ino: k.Ino, Phash: k.PHash, Dev: k.Dev, Mode: k.Mode}
+}
+
 // PutDiscarder installs (or refreshes) a discarder.
 func (p *Probe) PutDiscarder(k *DiscardKey, s *DiscardStamp) error {
-	key := vigilVgDiscKey{Nr: k.NR, Mntns: k.MntNS, Ino: k.Ino, Phash: k.PHash, Dev: k.Dev, Mode: k.Mode}
+	key := k.kernel()
 	val := vigilVgDiscVal{CtimeSec: s.CtimeSec, CtimeNsec: s.CtimeNsec, Igen: s.IGen, Gen: s.Gen}
 	return p.objs.Discarders.Put(&key, &val)
 }
@@ -33,7 +38,7 @@ func (p *Probe) PutDiscarder(k *DiscardKey, s *DiscardStamp) error {
 // DeleteDiscarder removes a discarder; one the probe already deleted as
 // stale is no error.
 func (p *Probe) DeleteDiscarder(k *DiscardKey) {
-	key := vigilVgDiscKey{Nr: k.NR, Mntns: k.MntNS, Ino: k.Ino, Phash: k.PHash, Dev: k.Dev, Mode: k.Mode}
+	key := k.kernel()
 	_ = p.objs.Discarders.Delete(&key)
 }
 
@@ -48,7 +53,7 @@ func (p *Probe) DeleteDiscarders(keys []DiscardKey) error {
 	}
 	buf := make([]vigilVgDiscKey, len(keys))
 	for i, k := range keys {
-		buf[i] = vigilVgDiscKey{Nr: k.NR, Mntns: k.MntNS, Ino: k.Ino, Phash: k.PHash, Dev: k.Dev, Mode: k.Mode}
+		buf[i] = k.kernel()
 	}
 	for len(buf) > 0 {
 		n, err := p.objs.Discarders.BatchDelete(buf, nil)
