@@ -23,8 +23,9 @@ func (st *ruleState) plan() captureplan.Plan {
 	p.Filters = map[string]captureplan.Filter{}
 	p.SocketNames = d.SocketNames
 	if o := discarder.New(st.rs); o != nil {
-		// a nil oracle is "discard nothing": a publisher without one
-		// turns discarding off for every publisher
+		// only a real oracle: the method value of a nil *Oracle is a
+		// non-nil func, which would publish "never discards" where no
+		// oracle (discarding off for every publisher) is meant
 		p.Discards = o.Discards
 	}
 	for sc, f := range d.Filters {

@@ -22,6 +22,7 @@ import (
 	"github.com/vigil-sec/vigil/internal/eventrecord"
 	"github.com/vigil-sec/vigil/processor/rulesprocessor/internal/metadata"
 	"github.com/vigil-sec/vigil/rules"
+	"github.com/vigil-sec/vigil/rules/discarder"
 	"github.com/vigil-sec/vigil/rules/output"
 	vrego "github.com/vigil-sec/vigil/rules/rego"
 )
@@ -90,6 +91,10 @@ func (p *rulesProcessor) logLoaded(st *ruleState, msg string) {
 	}
 	if st.policies != nil {
 		fields = append(fields, zap.Strings("rego_files", st.policies.Files()))
+	} else if rule, field, ok := discarder.FDTableReader(st.rs); ok {
+		// discarding is off for the whole collector: say which rule turned
+		// it off, or a user sees only its cost
+		fields = append(fields, zap.String("discarders_off_for_rule", rule), zap.String("discarders_off_for_field", field))
 	}
 	for _, d := range st.rs.Diagnostics() {
 		p.logger.Warn("rules warning", zap.String("diagnostic", d.String()))
