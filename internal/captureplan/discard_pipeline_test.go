@@ -58,12 +58,7 @@ func (g *discardRig) writeRules(extra ...string) {
 }
 
 func newDiscardRig(t *testing.T) *discardRig {
-	if os.Geteuid() != 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("this test needs root (eBPF); CI must run it as root")
-		}
-		t.Skip("needs root for eBPF")
-	}
+	requireRoot(t)
 	ctx := context.Background()
 	g := &discardRig{t: t, dir: t.TempDir(), sink: new(consumertest.LogsSink), tt: componenttest.NewTelemetry()}
 	g.rules = filepath.Join(t.TempDir(), "rules.yaml")

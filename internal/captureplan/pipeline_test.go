@@ -30,12 +30,7 @@ import (
 // processor's plan when it starts, when it reloads its rules, and when it
 // shuts down.
 func TestReceiverStartedBeforeProcessorFollowsItsPlan(t *testing.T) {
-	if os.Geteuid() != 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("this test needs root (eBPF); CI must run it as root")
-		}
-		t.Skip("needs root for eBPF")
-	}
+	requireRoot(t)
 	ctx := context.Background()
 	dir := t.TempDir()
 	rulesFile := filepath.Join(dir, "plan.yaml")
@@ -232,4 +227,16 @@ func consumerOf(l *recordLog) consumer.Logs {
 		return nil
 	})
 	return c
+}
+
+// requireRoot skips a test that needs eBPF when not root, except under CI,
+// where a missing privilege is a failure.
+func requireRoot(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("this test needs root (eBPF); CI must run it as root")
+		}
+		t.Skip("needs root for eBPF")
+	}
 }

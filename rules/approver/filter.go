@@ -92,12 +92,6 @@ type Paths struct {
 // superset of the names that can equal the rule's.
 const TaskComm = 15
 
-// Empty reports whether no event with a judged path, or with no path, is
-// in p.
-func (p Paths) Empty() bool {
-	return !p.Any && len(p.Prefixes) == 0 && len(p.Suffixes) == 0 && len(p.Names) == 0
-}
-
 // Match reports whether an event of process name comm with the judged
 // path (or no path: "") is in p.
 func (p Paths) Match(path, comm string) bool {

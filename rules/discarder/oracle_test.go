@@ -220,14 +220,7 @@ func TestNothingDiscardedMatches(t *testing.T) {
 	}
 }
 
-func isOpen(sc string) bool {
-	for _, n := range approver.OpenFamily {
-		if n == sc {
-			return true
-		}
-	}
-	return false
-}
+func isOpen(sc string) bool { return slices.Contains(approver.OpenFamily, sc) }
 
 // TestCorpusNothingDiscardedMatches: the same property over every path
 // the rules' lists name and paths built around the approvers' patterns,
